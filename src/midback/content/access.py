@@ -1,0 +1,20 @@
+"""The one way to fetch library exercises, for pages and API alike."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from midback.content.models import Exercise
+
+
+def library_exercises() -> QuerySet[Exercise]:
+    return Exercise.objects.select_related("current").exclude(current=None)
+
+
+def get_library_exercise(slug: str) -> Exercise:
+    """The published exercise with this slug, or 404."""
+    exercise = library_exercises().filter(slug=slug).first()
+    if exercise is None:
+        raise Http404(f"No exercise with slug '{slug}'")
+    return exercise

@@ -1,0 +1,79 @@
+"""Library pages: the list, one exercise, and its illustration."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from midback.content.access import get_library_exercise, library_exercises
+from midback.content.api import dose_text
+from midback.content.schema import AIM_LABELS, CONSTRAINT_LABELS
+
+# The SVG is its own document: it may style itself but never run or load anything.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@require_GET
+def exercise_list(request: HttpRequest) -> HttpResponse:
+    exercises = list(library_exercises())
+    specs = [(e, e.current.spec) for e in exercises if e.current]
+    source = [(e, s, dose_text(s)) for e, s in specs if s.replaces is None]
+    alternatives = [(e, s, dose_text(s)) for e, s in specs if s.replaces is not None]
+    return render(
+        request,
+        "content/exercise_list.html",
+        {"source": source, "alternatives": alternatives},
+    )
+
+
+@require_GET
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_library_exercise(slug)
+    assert exercise.current is not None
+    spec = exercise.current.spec
+    related_slugs = list(spec.swaps) + ([spec.replaces] if spec.replaces else [])
+    names = {
+        e.slug: e.current.spec.name
+        for e in library_exercises().filter(slug__in=related_slugs)
+        if e.current
+    }
+    return render(
+        request,
+        "content/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "spec": spec,
+            "version": exercise.current.number,
+            "aims": [AIM_LABELS[a] for a in spec.aims],
+            "dose": dose_text(spec),
+            "swaps": [(s, names.get(s, s)) for s in spec.swaps],
+            "replaces": (spec.replaces, names.get(spec.replaces, spec.replaces))
+            if spec.replaces
+            else None,
+            "serves": [CONSTRAINT_LABELS[c] for c in spec.serves],
+        },
+    )
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def illustration(request: HttpRequest, slug: str) -> HttpResponse:
+    from midback.content.illustration import UnknownIllustration, render_svg
+
+    frame = request.GET.get("frame") or None
+    if frame not in (None, "start", "end"):
+        return HttpResponse(
+            "frame must be 'start' or 'end' (or absent for the animation)",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    get_library_exercise(slug)
+    try:
+        svg = render_svg(slug, frame)
+    except UnknownIllustration:
+        raise Http404(f"No illustration for '{slug}'") from None
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = SVG_CSP
+    return response

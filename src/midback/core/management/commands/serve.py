@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Serve MidBack for local use and print where to begin."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        addrport: str = options["addrport"]
+        base = f"http://{addrport}"
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    f"MidBack is running at {base}/",
+                    f"  Exercise library:      {base}/exercises/",
+                    f"  Self-guided start:     {base}/start/",
+                    f"  Clinic portal login:   {base}/clinic/login/"
+                    f"  ({DEMO_PRACTITIONER_EMAIL} / {DEMO_PRACTITIONER_PASSWORD})",
+                    f"  API docs:              {base}/api/docs",
+                    "Press Ctrl+C to stop.",
+                    "",
+                ]
+            )
+        )
+        call_command("runserver", addrport, use_reloader=False)

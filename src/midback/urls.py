@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from midback.api import api
+from midback.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("midback.content.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
