@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "midback.core",
     "midback.content",
     "midback.clinic",
+    "midback.practice",
 ]
 
 MIDDLEWARE = [

@@ -46,3 +46,14 @@ def do_create_demo_clinic() -> DemoClinic:
         },
     )
     return DemoClinic(clinic=clinic, practitioner=staff)
+
+
+SELF_GUIDED_SLUG = "self-guided"
+
+
+def self_guided_clinic() -> Clinic:
+    """The built-in clinic that self-guided people belong to, so every row has a clinic."""
+    clinic, _ = Clinic.objects.get_or_create(
+        slug=SELF_GUIDED_SLUG, defaults={"name": "MidBack self-guided", "time_zone": "UTC"}
+    )
+    return clinic

@@ -1,0 +1,71 @@
+"""Changes to clinics, patients and programs. Each runs in a transaction and writes the audit row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from midback.clinic.audit import audit
+from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
+from midback.content.models import ExerciseVersion
+
+
+def _exercise_versions(plan: dict[str, Any]) -> list[ExerciseVersion]:
+    slugs = {item["exercise"] for item in plan.get("items", [])}
+    # The versions current now: later library edits make new versions and leave these alone.
+    versions = list(
+        ExerciseVersion.objects.select_related("exercise").filter(
+            exercise__slug__in=slugs, exercise__current=F("id")
+        )
+    )
+    missing = slugs - {v.exercise.slug for v in versions}
+    if missing:
+        raise ValueError(f"items: unknown exercise {sorted(missing)[0]!r}")
+    return versions
+
+
+@transaction.atomic
+def do_create_patient(
+    request: HttpRequest | None, clinic: Clinic, display_name: str, time_zone: str, email: str = ""
+) -> Patient:
+    patient = Patient.objects.create(
+        clinic=clinic, display_name=display_name, time_zone=time_zone, email=email
+    )
+    audit(request, clinic, "create", patient)
+    return patient
+
+
+@transaction.atomic
+def do_save_program(
+    request: HttpRequest | None,
+    patient: Patient,
+    plan: dict[str, Any],
+    *,
+    reason: str,
+    intake: dict[str, Any] | None = None,
+    author: StaffMember | None = None,
+    note: str = "",
+) -> ProgramVersion:
+    """Save a plan as the patient's program: a new version that records its author and reason."""
+    program = Program.objects.select_for_update().filter(patient=patient).first()
+    if program is None:
+        program = Program.objects.create(clinic=patient.clinic, patient=patient)
+    number = (program.current.number + 1) if program.current else 1
+    version = ProgramVersion.objects.create(
+        clinic=patient.clinic,
+        program=program,
+        number=number,
+        intake=intake,
+        plan=plan,
+        author=author,
+        reason=reason[:300],
+        note_to_patient=note,
+    )
+    version.exercise_versions.set(_exercise_versions(plan))
+    program.current = version
+    program.save(update_fields=["current"])
+    audit(request, patient.clinic, "create", version, f"program v{number}: {reason}")
+    return version
