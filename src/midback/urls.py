@@ -8,6 +8,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("midback.content.urls")),
+    path("", include("midback.practice.urls")),
+    path("", include("midback.reminders.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
