@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("midback.content.urls")),
     path("", include("midback.practice.urls")),
     path("", include("midback.reminders.urls")),
+    path("", include("midback.clinic.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

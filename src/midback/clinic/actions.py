@@ -63,9 +63,13 @@ def do_save_program(
         author=author,
         reason=reason[:300],
         note_to_patient=note,
+        blocks_per_week=len(plan.get("schedule", [])),
     )
     version.exercise_versions.set(_exercise_versions(plan))
     program.current = version
     program.save(update_fields=["current"])
+    if patient.baseline_pain is None and intake is not None:
+        patient.baseline_pain = intake.get("pain_now")
+        patient.save(update_fields=["baseline_pain"])
     audit(request, patient.clinic, "create", version, f"program v{number}: {reason}")
     return version

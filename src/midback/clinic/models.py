@@ -28,9 +28,45 @@ class StaffMember(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     display_name = models.CharField(max_length=120)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.clinic})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per username (known or not, so nothing tells which accounts exist)."""
+
+    username = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures} failures"
+
+
+class StaffInvite(models.Model):
+    """An owner's invitation for a new practitioner; only the code's hash is stored."""
+
+    clinic = models.ForeignKey(Clinic, related_name="staff_invites", on_delete=models.CASCADE)
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=20, choices=StaffMember.Role.choices, default=StaffMember.Role.PRACTITIONER
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(StaffMember, related_name="+", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invite {self.email} to {self.clinic}"
 
 
 class Patient(models.Model):
@@ -49,6 +85,11 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
+    baseline_pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="pain now at the first intake, for the trend"
+    )
+    red_flags = models.JSONField(default=list, blank=True, help_text="red flags last answered yes")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["clinic", "display_name"])]
@@ -85,6 +126,7 @@ class ProgramVersion(models.Model):
     )
     reason = models.CharField(max_length=300)
     note_to_patient = models.TextField(blank=True)
+    blocks_per_week = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -95,6 +137,55 @@ class ProgramVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} v{self.number}"
+
+
+class ProgramTemplate(models.Model):
+    """A clinic's reusable starting point ("Desk worker — gentle"): items and schedule."""
+
+    clinic = models.ForeignKey(Clinic, related_name="templates", on_delete=models.CASCADE)
+    name = models.CharField(max_length=120)
+    plan = models.JSONField()
+    created_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="template_name_unique"),
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientDay(models.Model):
+    """A day of one patient's activity, rolled up from the logs for the follow-up dashboard."""
+
+    clinic = models.ForeignKey(Clinic, related_name="+", on_delete=models.CASCADE)
+    patient = models.ForeignKey(Patient, related_name="days", on_delete=models.CASCADE)
+    day = models.DateField()
+    sessions_done = models.PositiveSmallIntegerField(default=0)
+    sessions_partial = models.PositiveSmallIntegerField(default=0)
+    pain_before_sum = models.PositiveIntegerField(default=0)
+    pain_before_n = models.PositiveSmallIntegerField(default=0)
+    pain_after_sum = models.PositiveIntegerField(default=0)
+    pain_after_n = models.PositiveSmallIntegerField(default=0)
+    pain_during_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    worse_after = models.PositiveSmallIntegerField(
+        default=0, help_text="sessions with pain after at least 2 points above pain before"
+    )
+    stops = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "day"], name="patient_day_unique"),
+        ]
+        indexes = [models.Index(fields=["clinic", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.day}"
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,114 @@
+"""The access checks for the clinic side: one function per kind of object.
+
+Each answers 404 both for "missing" and for "another clinic's", so nobody learns which ids exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
+
+
+def staff_of(request: HttpRequest) -> StaffMember | None:
+    """The signed-in staff member of this request, or None."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(request, "_staff", None)
+    if cached is None:
+        cached = StaffMember.objects.select_related("clinic").filter(user=user).first()
+        request._staff = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Clinic pages: signed-in staff only; everyone else goes to the login page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if staff_of(request) is None:
+            return redirect(f"/clinic/login/?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Owner-only pages (staff, audit, clinic export): other staff get a plain 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        staff = staff_of(request)
+        if staff is None:
+            return redirect(f"/clinic/login/?next={request.path}")
+        if not staff.is_owner:
+            raise Http404("Not found")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require_staff(request: HttpRequest) -> StaffMember:
+    staff = staff_of(request)
+    if staff is None:
+        raise Http404("Not found")
+    return staff
+
+
+def get_patient_for_staff(request: HttpRequest, patient_id: int | str) -> Patient:
+    """A patient of the signed-in staff member's clinic, or 404."""
+    staff = require_staff(request)
+    try:
+        pk = int(patient_id)
+    except (TypeError, ValueError):
+        raise Http404("No such patient") from None
+    patient = Patient.objects.select_related("clinic").filter(pk=pk, clinic=staff.clinic).first()
+    if patient is None:
+        raise Http404("No such patient")
+    return patient
+
+
+def get_program_version_for_staff(
+    request: HttpRequest, patient: Patient, number: int | str
+) -> ProgramVersion:
+    """A version of this patient's program (the patient already passed its check), or 404."""
+    try:
+        pk = int(number)
+    except (TypeError, ValueError):
+        raise Http404("No such version") from None
+    version = ProgramVersion.objects.filter(
+        program__patient=patient, clinic=patient.clinic, number=pk
+    ).first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def get_template_for_staff(request: HttpRequest, template_id: int | str) -> ProgramTemplate:
+    staff = require_staff(request)
+    try:
+        pk = int(template_id)
+    except (TypeError, ValueError):
+        raise Http404("No such template") from None
+    template = ProgramTemplate.objects.filter(pk=pk, clinic=staff.clinic).first()
+    if template is None:
+        raise Http404("No such template")
+    return template
+
+
+def get_staff_member_for_owner(request: HttpRequest, staff_id: int | str) -> StaffMember:
+    owner = require_staff(request)
+    try:
+        pk = int(staff_id)
+    except (TypeError, ValueError):
+        raise Http404("No such staff member") from None
+    member = StaffMember.objects.select_related("user").filter(pk=pk, clinic=owner.clinic).first()
+    if member is None or not owner.is_owner:
+        raise Http404("No such staff member")
+    return member

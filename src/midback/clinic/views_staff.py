@@ -1,0 +1,109 @@
+"""Owners manage their clinic: staff invitations and removal, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model, login
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from midback.clinic.access import get_staff_member_for_owner, owner_required, require_staff
+from midback.clinic.audit import audit
+from midback.clinic.forms import AcceptStaffInviteForm, StaffInviteForm
+from midback.clinic.models import AuditEvent, StaffInvite, StaffMember
+from midback.practice.devices import digest, new_secret
+
+STAFF_INVITE_DAYS = 7
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def staff_view(request: HttpRequest) -> HttpResponse:
+    owner = require_staff(request)
+    form = StaffInviteForm(request.POST or None)
+    link = ""
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(username=email).exists():
+            form.add_error("email", "Someone with this email already has an account.")
+        else:
+            code = new_secret()
+            invite = StaffInvite.objects.create(
+                clinic=owner.clinic,
+                email=email,
+                role=form.cleaned_data["role"],
+                code_hash=digest(code),
+                invited_by=owner,
+                expires_at=timezone.now() + timedelta(days=STAFF_INVITE_DAYS),
+            )
+            audit(request, owner.clinic, "create", invite, f"invited {email}")
+            link = request.build_absolute_uri(reverse("clinic:accept_invite", args=[code]))
+            form = StaffInviteForm()
+    members = StaffMember.objects.filter(clinic=owner.clinic).select_related("user")
+    pending = StaffInvite.objects.filter(
+        clinic=owner.clinic, used_at=None, expires_at__gt=timezone.now()
+    )
+    return render(
+        request,
+        "clinic/staff.html",
+        {"staff": owner, "members": members, "pending": pending, "form": form, "link": link},
+    )
+
+
+@owner_required
+@require_POST
+def remove_staff_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    owner = require_staff(request)
+    member = get_staff_member_for_owner(request, staff_id)
+    if member.pk == owner.pk:
+        raise Http404("You cannot remove yourself")
+    with transaction.atomic():
+        audit(request, owner.clinic, "delete", member, f"removed {member.user.get_username()}")
+        user = member.user
+        member.delete()
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return redirect("clinic:staff")
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
+    invite = (
+        StaffInvite.objects.select_related("clinic")
+        .filter(code_hash=digest(code), used_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invite is None:
+        raise Http404("This invitation has expired or has been used.")
+    form = AcceptStaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=invite.email, email=invite.email, password=form.cleaned_data["password"]
+            )
+            member = StaffMember.objects.create(
+                clinic=invite.clinic,
+                user=user,
+                role=invite.role,
+                display_name=form.cleaned_data["display_name"].strip(),
+            )
+            invite.used_at = timezone.now()
+            invite.save(update_fields=["used_at"])
+            audit(request, invite.clinic, "create", member, f"joined as {invite.role}")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("clinic:dashboard")
+    return render(request, "clinic/accept_invite.html", {"form": form, "invite": invite})
+
+
+@owner_required
+def audit_view(request: HttpRequest) -> HttpResponse:
+    owner = require_staff(request)
+    events = AuditEvent.objects.filter(clinic=owner.clinic).order_by("-at")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "clinic/audit.html", {"staff": owner, "page": page})

@@ -1,0 +1,113 @@
+"""Personas for the clinic portal: two clinics, each with a practitioner and a patient.
+
+Priya (owner) and Paul (her patient) at Harbour Street; Nina (owner) and Nora (her patient) at
+Northside. Nothing of Northside's may ever reach Harbour Street, and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from midback.clinic.actions import do_save_program
+from midback.clinic.models import Clinic, Patient, ProgramVersion, StaffMember
+from midback.clinic.programs import current_library
+from midback.plans.intake import parse_intake
+from midback.plans.planner import plan
+from midback.practice.models import ExerciseLog, SessionLog
+
+PASSWORD = "correct horse battery staple"
+
+INTAKE: dict[str, Any] = {
+    "red_flags": [],
+    "pain_now": 4,
+    "pain_worst_24h": 6,
+    "irritability": "moderate",
+    "work": {
+        "type": "desk",
+        "days": ["mon", "tue", "wed", "thu", "fri"],
+        "start": "09:00",
+        "end": "17:30",
+        "lunch": "12:30",
+        "timezone": "Australia/Melbourne",
+        "breaks": "yes",
+        "hours_sitting": 7,
+    },
+    "constraints": [],
+    "minutes_per_day": 15,
+    "preference": "auto",
+}
+
+
+@dataclass
+class Side:
+    clinic: Clinic
+    staff: StaffMember
+    patient: Patient
+    version: ProgramVersion
+    client: Client
+
+
+def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -> Side:
+    clinic = Clinic.objects.create(name=clinic_name, slug=slug, time_zone="Australia/Melbourne")
+    email = f"{staff_name.split()[0].lower()}@{slug}.example"
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    staff = StaffMember.objects.create(
+        clinic=clinic, user=user, role=StaffMember.Role.OWNER, display_name=staff_name
+    )
+    patient = Patient.objects.create(
+        clinic=clinic,
+        display_name=patient_name,
+        email=f"{patient_name.split()[0].lower()}@mail.example",
+        time_zone="Australia/Melbourne",
+    )
+    made = plan(parse_intake(INTAKE), current_library())
+    version = do_save_program(
+        None,
+        patient,
+        made.model_dump(mode="json"),
+        reason="First program",
+        intake=INTAKE,
+        author=staff,
+        note=f"Secret note for {patient_name}",
+    )
+    today = timezone.localdate()
+    for days_ago in range(3):
+        log = SessionLog.objects.create(
+            clinic=clinic,
+            patient=patient,
+            program_version=version,
+            block_day=today - dt.timedelta(days=days_ago),
+            started_at=timezone.now() - dt.timedelta(days=days_ago, minutes=5),
+            ended_at=timezone.now() - dt.timedelta(days=days_ago),
+            pain_before=4,
+            pain_after=3,
+            completed=True,
+        )
+        ExerciseLog.objects.create(
+            clinic=clinic, session=log, exercise="cat-camel", reps_done=10, sets_done=1
+        )
+    client = Client()
+    assert client.login(username=email, password=PASSWORD)
+    return Side(clinic, staff, patient, version, client)
+
+
+@pytest.fixture
+def harbour(library: None) -> Side:
+    return make_side("harbour", "Harbour Street Physio", "Priya Shah", "Paul Harbour")
+
+
+@pytest.fixture
+def northside(library: None) -> Side:
+    return make_side("northside", "Northside Chiro", "Nina Novak", "Nora Northside")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
