@@ -64,10 +64,12 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 def _register_routers() -> None:
     from midback.content.api import router as content_router
+    from midback.core.api import router as plans_router
     from midback.practice.api import router as practice_router
     from midback.reminders.api import router as reminders_router
 
     api.add_router("/v1/", content_router)
+    api.add_router("/v1/", plans_router)
     api.add_router("/v1/me/", practice_router)
     api.add_router("/v1/me/", reminders_router)
 

@@ -39,9 +39,9 @@ def pain_chart(points: list[PainPoint], first: dt.date, last: dt.date, title: st
             f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
             f'fill="{MUTED}">{level}</text>'
         )
-    for day in (first, first + (last - first) / 2, last):
+    for day, anchor in ((first, "start"), (first + (last - first) / 2, "middle"), (last, "end")):
         parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="middle" '
+            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
             f'fill="{MUTED}">{day:%d %b}</text>'
         )
     for attr, colour in (("before", TEAL), ("after", ACCENT)):
@@ -91,9 +91,10 @@ def adherence_chart(days: list[tuple[dt.date, int, int]], title: str) -> str:
             f'height="{done_h:.1f}" fill="{TEAL}"/>'
         )
         if i % 7 == 0 or i == n - 1:
+            anchor = "end" if i == n - 1 else "middle"
             parts.append(
-                f'<text x="{bx + bw / 2:.1f}" y="{height - 8}" font-size="11" '
-                f'text-anchor="middle" fill="{MUTED}">{day:%d %b}</text>'
+                f'<text x="{bx + (bw if i == n - 1 else bw / 2):.1f}" y="{height - 8}" '
+                f'font-size="11" text-anchor="{anchor}" fill="{MUTED}">{day:%d %b}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)

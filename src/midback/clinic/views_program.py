@@ -26,7 +26,12 @@ from midback.clinic.editor import (
     validate_rows,
 )
 from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion
-from midback.clinic.programs import current_library, library_of_version, plan_changes
+from midback.clinic.programs import (
+    current_library,
+    library_of_version,
+    plan_changes,
+    week_summary,
+)
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
 
@@ -63,7 +68,9 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         rows = _apply_row_action(request, action, rows, library, intake, staff.clinic_id)
         items = validate_rows(rows)
         item_errors = any(row.errors for row in rows)
-        if intake is not None:
+        if intake is not None and item_errors and action != "tailor":
+            errors.append("Fix the doses marked below to see the schedule.")
+        elif intake is not None:
             if action == "tailor" or not items:
                 preview = make_plan(intake, library) if action == "tailor" else None
                 if preview is not None:
@@ -159,14 +166,15 @@ def _context(
 ) -> dict[str, Any]:
     staff = require_staff(request)
     used = {row.exercise for row in rows}
+    names = {slug: spec.name for slug, spec in library.items()}
     return {
+        "week": week_summary([b.model_dump() for b in preview.schedule], names) if preview else [],
         "staff": staff,
         "patient": patient,
         "form": form,
         "rows": rows,
         "preview": preview,
         "errors": errors,
-        "names": {slug: spec.name for slug, spec in library.items()},
         "addable": [(slug, spec.name) for slug, spec in library.items() if slug not in used],
         "templates": ProgramTemplate.objects.filter(clinic=staff.clinic),
         "current": current,

@@ -1,0 +1,56 @@
+"""The clinic portal in Chromium: sign in, dashboard, a patient, the editor; desktop and phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clinic.conftest import PASSWORD, make_side
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
+
+
+def sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/clinic/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/clinic/")
+
+
+def test_a_practitioner_follows_up_and_edits_a_program(
+    browser: Any, live_server: Any, artifacts: Path, axe: Any, playwright_devices: dict[str, Any]
+) -> None:
+    side = make_side("harbour", "Harbour Street Physio", "Priya Shah", "Paul Harbour")
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, base, side.staff.user.username)
+    assert page.get_by_role("link", name="Paul Harbour").is_visible()
+    page.screenshot(path=str(artifacts / "clinic-dashboard-desktop.png"), full_page=True)
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Paul Harbour").click()
+    page.wait_for_load_state()
+    assert page.locator("svg.chart").count() == 2
+    page.screenshot(path=str(artifacts / "clinic-patient-desktop.png"), full_page=True)
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Edit program").click()
+    page.wait_for_load_state()
+    page.get_by_label("Reps").first.fill("30")
+    page.get_by_role("button", name="Update preview").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Reps for Cat-Camel Stretch must be 10–15.").is_visible()
+    page.screenshot(path=str(artifacts / "clinic-editor-desktop.png"), full_page=True)
+    assert axe(page) == []
+    page.close()
+
+    phone = browser.new_context(**playwright_devices["Pixel 7"])
+    mobile = phone.new_page()
+    sign_in(mobile, base, side.staff.user.username)
+    mobile.goto(f"{base}/clinic/patients/{side.patient.pk}/")
+    mobile.screenshot(path=str(artifacts / "clinic-patient-phone.png"), full_page=True)
+    assert mobile.evaluate("document.documentElement.scrollWidth") <= 412
+    phone.close()

@@ -1,0 +1,156 @@
+"""No URL and no API route reads or writes another clinic's data.
+
+The routes come from the URL configuration itself, so a new route is covered the day it is
+added: each is called as Harbour Street's owner and as Harbour Street's patient, with every id in
+the path pointing at Northside's objects, by GET, POST, PUT, PATCH and DELETE. Nothing of
+Northside's may appear in any answer, and every Northside row must be unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from django.apps import apps
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from tests.clinic.conftest import Side
+
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+SKIPPED_PREFIXES = ("admin/",)  # Django admin: clinic staff are never is_staff (tested below)
+
+
+def routes() -> list[str]:
+    """Every route in the URL configuration, as its pattern text."""
+    found: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for entry in patterns:
+            text = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, text)
+            elif isinstance(entry, URLPattern):
+                found.append(text)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(found))
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in values:
+            raise AssertionError(
+                f"route {route!r} has a parameter {name!r} this test does not know: "
+                "add it to VALUES in tests/clinic/test_isolation.py"
+            )
+        return values[name]
+
+    path = PARAM.sub(value, route)
+    return "/" + path.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def values_for(target: Side) -> dict[str, str]:
+    """Path parameters, each pointing at the other clinic's object where it names one."""
+    today = dt.date.today()
+    return {
+        "patient_id": str(target.patient.pk),
+        "staff_id": str(target.staff.pk),
+        "number": str(target.version.number),
+        "version": str(target.version.number),
+        "template_id": "1",
+        "slug": "cat-camel",
+        "code": "x" * 43,
+        "token": "y" * 43,
+        "day": today.isoformat(),
+        "date": today.isoformat(),
+        "hhmm": "0930",
+        "time": "0930",
+        "block": f"{today.isoformat()}-0930",
+        "block_id": f"{today:%Y%m%d}0930",
+        "session_id": str(target.version.pk),
+        "path": "x",
+        "step": "work",
+    }
+
+
+def snapshot(side: Side) -> dict[str, Any]:
+    """Every row that carries the clinic's key, in every model that has one."""
+    state: dict[str, Any] = {}
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if "clinic" in names:
+            rows = model._default_manager.filter(clinic=side.clinic).order_by("pk").values()
+            state[model._meta.label] = json.dumps(list(rows), default=str, sort_keys=True)
+    state["clinic"] = str(list(type(side.clinic).objects.filter(pk=side.clinic.pk).values()))
+    return state
+
+
+def secrets_of(side: Side) -> list[str]:
+    return [
+        side.patient.display_name,
+        side.patient.email,
+        side.clinic.name,
+        side.staff.display_name,
+        f"Secret note for {side.patient.display_name}",
+    ]
+
+
+def patient_client(side: Side) -> Client:
+    request = RequestFactory().get("/", HTTP_USER_AGENT="isolation test")
+    _, token = do_start_device_session(request, side.patient)
+    client = Client()
+    client.cookies[COOKIE_NAME] = token
+    return client
+
+
+def test_the_route_list_is_generated_and_covers_the_portal_and_api() -> None:
+    found = routes()
+    assert "clinic/patients/<int:patient_id>/" in found
+    assert any(route.startswith("api/") and "exercises" in route for route in found)
+
+
+def test_no_route_reads_or_writes_another_clinics_data(harbour: Side, northside: Side) -> None:
+    before = snapshot(northside)
+    forbidden = secrets_of(northside)
+    values = values_for(northside)
+    callers = {"staff": harbour.client, "patient": patient_client(harbour)}
+    checked = 0
+    for route in routes():
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        path = fill(route, values)
+        for who, client in callers.items():
+            for method in ("get", "post", "put", "patch", "delete"):
+                if method == "get":
+                    response = client.get(path)
+                else:
+                    response = getattr(client, method)(
+                        path, data="{}", content_type="application/json"
+                    )
+                body = b"" if response.streaming else response.content
+                text = body.decode("utf-8", "replace")
+                for secret in forbidden:
+                    assert secret not in text, f"{who} {method.upper()} {path} showed {secret!r}"
+                checked += 1
+    assert checked > 100
+    assert snapshot(northside) == before, "a request changed another clinic's data"
+
+
+def test_own_patient_routes_answer_so_the_check_above_has_teeth(harbour: Side) -> None:
+    values = values_for(harbour)
+    for route in routes():
+        if "<int:patient_id>" not in route or route.startswith(SKIPPED_PREFIXES):
+            continue
+        path = fill(route, values)
+        response = harbour.client.get(path)
+        assert response.status_code in (200, 302, 405), f"GET {path} gave {response.status_code}"
+
+
+def test_clinic_staff_cannot_use_django_admin(harbour: Side) -> None:
+    response = harbour.client.get("/admin/clinic/patient/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
