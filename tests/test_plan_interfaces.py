@@ -82,7 +82,7 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_the_command_names_a_missing_file() -> None:
-    with pytest.raises(CommandError, match="--intake: cannot read /nonexistent.json"):
+    with pytest.raises(CommandError, match=r"--intake: cannot read /nonexistent\.json"):
         call_command("plan", "--intake", "/nonexistent.json")
 
 

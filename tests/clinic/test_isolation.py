@@ -8,7 +8,6 @@ Northside's may appear in any answer, and every Northside row must be unchanged 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
@@ -56,7 +56,7 @@ def fill(route: str, values: dict[str, str]) -> str:
 
 def values_for(target: Side) -> dict[str, str]:
     """Path parameters, each pointing at the other clinic's object where it names one."""
-    today = dt.date.today()
+    today = timezone.localdate()
     return {
         "patient_id": str(target.patient.pk),
         "staff_id": str(target.staff.pk),
