@@ -88,3 +88,26 @@ def test_pages_carry_a_strict_content_security_policy(client: Client) -> None:
     policy = client.get("/exercises/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize("slug", [spec.slug for spec in load_library().values()])
+@pytest.mark.parametrize("frame", ["", "?frame=start", "?frame=end"])
+def test_every_illustration_is_served_as_svg(client: Client, slug: str, frame: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    response = client.get(f"/exercises/{slug}/illustration.svg{frame}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_a_bad_frame_is_a_clear_400(client: Client) -> None:
+    response = client.get("/exercises/cat-camel/illustration.svg?frame=middle")
+    assert response.status_code == 400
+    assert b"frame must be 'start' or 'end'" in response.content
+
+
+def test_an_unknown_illustration_is_404(client: Client) -> None:
+    assert client.get("/exercises/handstand/illustration.svg").status_code == 404

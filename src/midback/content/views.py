@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -62,13 +64,19 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def illustration(request: HttpRequest, slug: str) -> HttpResponse:
     from midback.content.illustration import UnknownIllustration, render_svg
 
-    frame = request.GET.get("frame") or None
-    if frame not in (None, "start", "end"):
+    asked = request.GET.get("frame") or None
+    frames: dict[str | None, Literal["start", "end"] | None] = {
+        None: None,
+        "start": "start",
+        "end": "end",
+    }
+    if asked not in frames:
         return HttpResponse(
             "frame must be 'start' or 'end' (or absent for the animation)",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    frame = frames[asked]
     get_library_exercise(slug)
     try:
         svg = render_svg(slug, frame)
