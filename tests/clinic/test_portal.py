@@ -374,3 +374,20 @@ def test_owners_invite_and_remove_staff(harbour: Side) -> None:
     harbour.client.post(f"/clinic/staff/{member.pk}/remove/")
     assert not StaffMember.objects.filter(pk=member.pk).exists()
     assert newcomer.get("/clinic/").status_code == 302
+
+
+def test_the_handout_is_a_pdf_of_the_current_program(harbour: Side, northside: Side) -> None:
+    response = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/handout.pdf?paper=Letter")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    bad = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/handout.pdf?paper=A3")
+    assert bad.status_code == 400
+    other = harbour.client.get(f"/clinic/patients/{northside.patient.pk}/handout.pdf")
+    assert other.status_code == 404
+
+
+def test_the_handout_with_a_qr_code_makes_an_invite(harbour: Side) -> None:
+    response = harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/handout.pdf")
+    assert response.content.startswith(b"%PDF")
+    assert Invite.objects.filter(patient=harbour.patient).count() == 1

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,7 @@ from midback.clinic.access import (
 )
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient, PatientDay, Program, ProgramVersion
+from midback.practice.devices import do_create_invite
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 
 SESSION_COLUMNS = [
@@ -162,13 +164,17 @@ def patient_erase_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """The printable handout of the patient's current program (A4 or Letter)."""
+    """The printable handout of the patient's current program (A4 or Letter).
+
+    POST also makes a fresh single-use invite and prints its QR code on the sheet.
+    """
     from midback.clinic.handout import render_handout
     from midback.clinic.programs import library_of_version
 
     patient = get_patient_for_staff(request, patient_id)
-    asked = request.GET.get("paper", "A4")
+    asked = request.GET.get("paper") or request.POST.get("paper") or "A4"
     if asked not in ("A4", "Letter"):
         return HttpResponse("paper must be A4 or Letter", status=400, content_type="text/plain")
     paper: Literal["A4", "Letter"] = "A4" if asked == "A4" else "Letter"
@@ -177,6 +183,10 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     if version is None:
         raise Http404("This patient has no program yet")
     library = library_of_version(list(version.exercise_versions.select_related("exercise")))
+    invite_url = None
+    if request.method == "POST":
+        _, code = do_create_invite(request, patient)
+        invite_url = request.build_absolute_uri(reverse("practice:join", args=[code]))
     pdf = render_handout(
         clinic_name=patient.clinic.name,
         patient_name=patient.display_name,
@@ -186,6 +196,7 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         library=library,
         note=version.note_to_patient,
         paper=paper,
+        invite_url=invite_url,
     )
     audit(request, patient.clinic, "export", patient, f"handout v{version.number} {paper}")
     response = HttpResponse(pdf, content_type="application/pdf")
