@@ -7,17 +7,44 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from midback.clinic.models import Clinic, StaffMember
+from midback.clinic.actions import do_save_program
+from midback.clinic.models import Clinic, Patient, StaffMember
+from midback.clinic.programs import current_library
+from midback.plans.intake import parse_intake
+from midback.plans.planner import plan
 
 DEMO_CLINIC_SLUG = "harbour-street-physio"
 DEMO_PRACTITIONER_EMAIL = "sam@harbour-street.example"
 DEMO_PRACTITIONER_PASSWORD = "demo-midback-2026"
 
 
+DEMO_PATIENT_NAME = "Alex Demo"
+DEMO_INTAKE = {
+    "red_flags": [],
+    "pain_now": 4,
+    "pain_worst_24h": 6,
+    "irritability": "moderate",
+    "work": {
+        "type": "desk",
+        "days": ["mon", "tue", "wed", "thu", "fri"],
+        "start": "09:00",
+        "end": "17:30",
+        "lunch": "12:30",
+        "timezone": "Australia/Melbourne",
+        "breaks": "yes",
+        "hours_sitting": 7,
+    },
+    "constraints": [],
+    "minutes_per_day": 20,
+    "preference": "auto",
+}
+
+
 @dataclass(frozen=True)
 class DemoClinic:
     clinic: Clinic
     practitioner: StaffMember
+    patient: Patient
 
 
 @transaction.atomic
@@ -45,7 +72,22 @@ def do_create_demo_clinic() -> DemoClinic:
             "display_name": "Sam Okafor",
         },
     )
-    return DemoClinic(clinic=clinic, practitioner=staff)
+    patient = Patient.objects.filter(clinic=clinic, display_name=DEMO_PATIENT_NAME).first()
+    if patient is None:
+        patient = Patient.objects.create(
+            clinic=clinic, display_name=DEMO_PATIENT_NAME, time_zone="Australia/Melbourne"
+        )
+        made = plan(parse_intake(DEMO_INTAKE), current_library())
+        do_save_program(
+            None,
+            patient,
+            made.model_dump(mode="json"),
+            reason="Demo program from the intake",
+            intake=DEMO_INTAKE,
+            author=staff,
+            note="Start gently; little and often beats a lot at once. See you in two weeks.",
+        )
+    return DemoClinic(clinic=clinic, practitioner=staff, patient=patient)
 
 
 SELF_GUIDED_SLUG = "self-guided"

@@ -5,7 +5,12 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
+from midback.clinic.demo import (
+    DEMO_PRACTITIONER_EMAIL,
+    DEMO_PRACTITIONER_PASSWORD,
+    do_create_demo_clinic,
+)
+from midback.practice.devices import do_create_invite
 
 
 class Command(BaseCommand):
@@ -17,6 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         addrport: str = options["addrport"]
         base = f"http://{addrport}"
+        demo = do_create_demo_clinic()
+        _, code = do_create_invite(None, demo.patient, days=1)
         self.stdout.write(
             "\n".join(
                 [
@@ -24,6 +31,7 @@ class Command(BaseCommand):
                     f"MidBack is running at {base}/",
                     f"  Exercise library:      {base}/exercises/",
                     f"  Self-guided start:     {base}/start/",
+                    f"  Demo patient's link:   {base}/join/{code}  (single use, 24 hours)",
                     f"  Clinic portal login:   {base}/clinic/login/"
                     f"  ({DEMO_PRACTITIONER_EMAIL} / {DEMO_PRACTITIONER_PASSWORD})",
                     f"  API docs:              {base}/api/docs",
