@@ -1,0 +1,3 @@
+from tests.clinic.conftest import harbour, northside
+
+__all__ = ["harbour", "northside"]
