@@ -14,29 +14,11 @@ from django.db import connection, transaction
 from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
 from midback.clinic.programs import current_library
 from midback.content.actions import do_sync_library
-from midback.plans.intake import parse_intake
+from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 
 BENCH_SLUG = "bench-clinic"
-INTAKE = {
-    "red_flags": [],
-    "pain_now": 5,
-    "pain_worst_24h": 6,
-    "irritability": "moderate",
-    "work": {
-        "type": "desk",
-        "days": ["mon", "tue", "wed", "thu", "fri"],
-        "start": "09:00",
-        "end": "17:30",
-        "lunch": "12:30",
-        "timezone": "Australia/Melbourne",
-        "breaks": "yes",
-        "hours_sitting": 7,
-    },
-    "constraints": [],
-    "minutes_per_day": 15,
-    "preference": "morning_evening",
-}
+INTAKE = example_intake(pain_now=5, preference="morning_evening")
 
 
 def generate(patients: int, days: int = 365) -> StaffMember:

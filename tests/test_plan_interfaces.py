@@ -12,25 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-INTAKE: dict[str, Any] = {
-    "red_flags": [],
-    "pain_now": 4,
-    "pain_worst_24h": 6,
-    "irritability": "moderate",
-    "work": {
-        "type": "desk",
-        "days": ["mon", "tue", "wed", "thu", "fri"],
-        "start": "09:00",
-        "end": "17:30",
-        "lunch": "12:30",
-        "timezone": "Australia/Melbourne",
-        "breaks": "yes",
-        "hours_sitting": 7,
-    },
-    "constraints": [],
-    "minutes_per_day": 15,
-    "preference": "auto",
-}
+from midback.plans.intake import example_intake
+
+INTAKE: dict[str, Any] = example_intake()
 
 
 def write(tmp_path: Path, data: object) -> Path:

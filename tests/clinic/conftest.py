@@ -19,31 +19,13 @@ from django.utils import timezone
 from midback.clinic.actions import do_save_program
 from midback.clinic.models import Clinic, Patient, ProgramVersion, StaffMember
 from midback.clinic.programs import current_library
-from midback.plans.intake import parse_intake
+from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 from midback.practice.models import ExerciseLog, SessionLog
 
 PASSWORD = "correct horse battery staple"
 
-INTAKE: dict[str, Any] = {
-    "red_flags": [],
-    "pain_now": 4,
-    "pain_worst_24h": 6,
-    "irritability": "moderate",
-    "work": {
-        "type": "desk",
-        "days": ["mon", "tue", "wed", "thu", "fri"],
-        "start": "09:00",
-        "end": "17:30",
-        "lunch": "12:30",
-        "timezone": "Australia/Melbourne",
-        "breaks": "yes",
-        "hours_sitting": 7,
-    },
-    "constraints": [],
-    "minutes_per_day": 15,
-    "preference": "auto",
-}
+INTAKE: dict[str, Any] = example_intake()
 
 
 @dataclass

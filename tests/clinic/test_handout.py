@@ -17,7 +17,7 @@ import pytest
 
 from midback.clinic.handout import dose_words, log_grid, render_handout
 from midback.content.loader import Library, load_library
-from midback.plans.intake import parse_intake
+from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 from midback.plans.schema import Plan, PlanItem
 
@@ -32,25 +32,7 @@ needs_poppler = pytest.mark.skipif(
     reason="pdftotext/pdfinfo not installed (Debian package poppler-utils): cannot read the PDF",
 )
 
-DESK_WORKER: dict[str, Any] = {
-    "red_flags": [],
-    "pain_now": 4,
-    "pain_worst_24h": 6,
-    "irritability": "moderate",
-    "work": {
-        "type": "desk",
-        "days": ["mon", "tue", "wed", "thu", "fri"],
-        "start": "09:00",
-        "end": "17:30",
-        "lunch": "12:30",
-        "timezone": "Australia/Melbourne",
-        "breaks": "yes",
-        "hours_sitting": 7,
-    },
-    "constraints": [],
-    "minutes_per_day": 15,
-    "preference": "auto",
-}
+DESK_WORKER: dict[str, Any] = example_intake()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from django.db import transaction
 from midback.clinic.actions import do_save_program
 from midback.clinic.models import Clinic, Patient, StaffMember
 from midback.clinic.programs import current_library
-from midback.plans.intake import parse_intake
+from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 
 DEMO_CLINIC_SLUG = "harbour-street-physio"
@@ -19,25 +19,7 @@ DEMO_PRACTITIONER_PASSWORD = "demo-midback-2026"
 
 
 DEMO_PATIENT_NAME = "Alex Demo"
-DEMO_INTAKE = {
-    "red_flags": [],
-    "pain_now": 4,
-    "pain_worst_24h": 6,
-    "irritability": "moderate",
-    "work": {
-        "type": "desk",
-        "days": ["mon", "tue", "wed", "thu", "fri"],
-        "start": "09:00",
-        "end": "17:30",
-        "lunch": "12:30",
-        "timezone": "Australia/Melbourne",
-        "breaks": "yes",
-        "hours_sitting": 7,
-    },
-    "constraints": [],
-    "minutes_per_day": 20,
-    "preference": "auto",
-}
+DEMO_INTAKE = example_intake(minutes_per_day=20)
 
 
 @dataclass(frozen=True)

@@ -370,3 +370,33 @@ def parse_intake(data: dict[str, Any] | str | bytes) -> Intake:
         return Intake.model_validate(data)
     except ValidationError as exc:
         raise IntakeError([_translate(dict(e)) for e in exc.errors()]) from None
+
+
+# The example intake of DESIGN.md section 7: a desk worker in Melbourne with moderate pain.
+EXAMPLE_INTAKE: dict[str, Any] = {
+    "red_flags": [],
+    "pain_now": 4,
+    "pain_worst_24h": 6,
+    "irritability": "moderate",
+    "work": {
+        "type": "desk",
+        "days": ["mon", "tue", "wed", "thu", "fri"],
+        "start": "09:00",
+        "end": "17:30",
+        "lunch": "12:30",
+        "timezone": "Australia/Melbourne",
+        "breaks": "yes",
+        "hours_sitting": 7,
+    },
+    "constraints": [],
+    "minutes_per_day": 15,
+    "preference": "auto",
+}
+
+
+def example_intake(work: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """A fresh copy of the example intake with top-level fields and `work` fields replaced."""
+    data = json.loads(json.dumps(EXAMPLE_INTAKE))
+    data.update(fields)
+    data["work"].update(work or {})
+    return data
