@@ -111,3 +111,16 @@ def test_a_bad_frame_is_a_clear_400(client: Client) -> None:
 
 def test_an_unknown_illustration_is_404(client: Client) -> None:
     assert client.get("/exercises/handstand/illustration.svg").status_code == 404
+
+
+def test_the_list_api_answers_304_when_nothing_changed(client: Client) -> None:
+    first = client.get("/api/v1/exercises")
+    again = client.get("/api/v1/exercises", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_wrong_method_on_the_api_gets_the_error_shape(client: Client) -> None:
+    response = client.post("/api/v1/exercises")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -57,9 +60,43 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or "Not found", "not_found")
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The transaction was rolled back, so nothing is half-saved: the client can send it again.
+    response = error_response(
+        request, 503, "The service is briefly unavailable; please try again.", "unavailable"
+    )
+    response["Retry-After"] = "2"
+    return response
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(request, 401, "Sign in first", "unauthorized")
+
+
+class ApiMethodNotAllowedMiddleware:
+    """Answer a wrong HTTP method on /api/ in the API's error shape (ninja answers plain text)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path.startswith("/api/"):
+            shaped = JsonResponse(
+                {
+                    "error": f"Method {request.method} is not allowed here",
+                    "field": None,
+                    "code": "method_not_allowed",
+                },
+                status=405,
+            )
+            if "Allow" in response:
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response
 
 
 def _register_routers() -> None:

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.content.models import Exercise, ExerciseVersion
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
 
@@ -54,16 +55,36 @@ def fill(route: str, values: dict[str, str]) -> str:
     return "/" + path.lstrip("^").rstrip("$").replace("\\", "")
 
 
+def own_exercise(side: Side) -> Exercise:
+    """A custom exercise of the side's clinic (a copy of a library one, for the test)."""
+    library = Exercise.objects.select_related("current").get(slug="wall-angel")
+    assert library.current is not None
+    exercise = Exercise.objects.create(slug=f"c{side.clinic.pk}-wall", clinic=side.clinic)
+    exercise.current = ExerciseVersion.objects.create(
+        exercise=exercise,
+        clinic=side.clinic,
+        number=1,
+        content={**library.current.content, "slug": exercise.slug},
+        content_hash="x",
+        image=b"\x89PNG",
+        image_type="image/png",
+    )
+    exercise.save()
+    return exercise
+
+
 def values_for(target: Side) -> dict[str, str]:
     """Path parameters, each pointing at the other clinic's object where it names one."""
     today = timezone.localdate()
+    exercise = Exercise.objects.filter(clinic=target.clinic).first() or own_exercise(target)
     return {
+        "exercise_id": str(exercise.pk),
         "patient_id": str(target.patient.pk),
         "staff_id": str(target.staff.pk),
         "number": str(target.version.number),
         "version": str(target.version.number),
         "template_id": "1",
-        "slug": "cat-camel",
+        "slug": exercise.slug,
         "code": "x" * 43,
         "token": "y" * 43,
         "day": today.isoformat(),
@@ -115,9 +136,9 @@ def test_the_route_list_is_generated_and_covers_the_portal_and_api() -> None:
 
 
 def test_no_route_reads_or_writes_another_clinics_data(harbour: Side, northside: Side) -> None:
+    values = values_for(northside)
     before = snapshot(northside)
     forbidden = secrets_of(northside)
-    values = values_for(northside)
     callers = {"staff": harbour.client, "patient": patient_client(harbour)}
     checked = 0
     for route in routes():

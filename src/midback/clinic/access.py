@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
+from midback.content.models import Exercise
 
 
 def staff_of(request: HttpRequest) -> StaffMember | None:
@@ -112,3 +113,16 @@ def get_staff_member_for_owner(request: HttpRequest, staff_id: int | str) -> Sta
     if member is None or not owner.is_owner:
         raise Http404("No such staff member")
     return member
+
+
+def get_custom_exercise_for_staff(request: HttpRequest, exercise_id: int | str) -> Exercise:
+    """One of the clinic's own exercises, or 404 (built-in ones are edited as data files)."""
+    staff = require_staff(request)
+    try:
+        pk = int(exercise_id)
+    except (TypeError, ValueError):
+        raise Http404("No such exercise") from None
+    exercise = Exercise.objects.select_related("current").filter(pk=pk, clinic=staff.clinic).first()
+    if exercise is None:
+        raise Http404("No such exercise")
+    return exercise

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
+from midback.clinic.models import Clinic
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
 from midback.plans.schema import Plan
 
 
-def current_library() -> Library:
-    """The library as the database holds it now (the current version of every exercise).
+def current_library(clinic: Clinic | None = None) -> Library:
+    """The library as the database holds it now (the current version of every exercise), with
+    the given clinic's own exercises after the built-in ones.
 
     Before `loadlibrary` has run, the data files themselves stand in.
     """
-    exercises = Exercise.objects.select_related("current").exclude(current=None)
+    exercises = (
+        Exercise.objects.select_related("current")
+        .exclude(current=None)
+        .filter(Q(clinic=None) | Q(clinic=clinic) if clinic else Q(clinic=None))
+        .order_by("order", "slug")
+    )
     specs = {e.slug: e.current.spec for e in exercises if e.current is not None}
     return Library(specs) if specs else load_library()
 

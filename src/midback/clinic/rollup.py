@@ -1,65 +1,79 @@
-"""Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day."""
+"""Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day.
+
+Each log write recomputes its (patient, day) from the logs in four queries. Recomputing, rather
+than adding to counters, makes replays and edits harmless.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from midback.clinic.models import Patient, PatientDay
 
 
-def refresh_patient_day(patient_id: int, day: dt.date) -> None:
+def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
     """Recompute one patient's day from their session and exercise logs (idempotent)."""
     from midback.practice.models import ExerciseLog, SessionLog
 
-    sessions = SessionLog.objects.filter(patient_id=patient_id, block_day=day)
-    totals = sessions.aggregate(
+    totals = SessionLog.objects.filter(patient_id=patient_id, block_day=day).aggregate(
         done=Count("id", filter=Q(completed=True)),
         partial=Count("id", filter=Q(completed=False)),
         before_sum=Sum("pain_before"),
         before_n=Count("pain_before"),
         after_sum=Sum("pain_after"),
         after_n=Count("pain_after"),
+        worse=Count("id", filter=Q(pain_after__gte=F("pain_before") + 2)),
         stops=Count("id", filter=Q(stopped=True)),
         last=Max("started_at"),
     )
-    pairs = sessions.filter(pain_before__isnull=False, pain_after__isnull=False).values_list(
-        "pain_before", "pain_after"
-    )
-    worse = len([1 for before, after in pairs if (after or 0) - (before or 0) >= 2])
-    exercise_totals = ExerciseLog.objects.filter(session__in=sessions).aggregate(
-        during=Max("pain_during"), stops=Count("id", filter=Q(stopped=True))
-    )
-    patient = Patient.objects.filter(pk=patient_id).only("clinic_id", "last_activity_at").first()
-    if patient is None:
-        return
-    PatientDay.objects.update_or_create(
-        patient_id=patient_id,
-        day=day,
-        defaults={
-            "clinic_id": patient.clinic_id,
-            "sessions_done": totals["done"] or 0,
-            "sessions_partial": totals["partial"] or 0,
-            "pain_before_sum": totals["before_sum"] or 0,
-            "pain_before_n": totals["before_n"] or 0,
-            "pain_after_sum": totals["after_sum"] or 0,
-            "pain_after_n": totals["after_n"] or 0,
-            "pain_during_max": exercise_totals["during"],
-            "worse_after": worse,
-            "stops": max(totals["stops"] or 0, exercise_totals["stops"] or 0),
-        },
+    exercises = ExerciseLog.objects.filter(
+        session__patient_id=patient_id, session__block_day=day
+    ).aggregate(during=Max("pain_during"), stops=Count("id", filter=Q(stopped=True)))
+    PatientDay.objects.bulk_create(
+        [
+            PatientDay(
+                clinic_id=clinic_id,
+                patient_id=patient_id,
+                day=day,
+                sessions_done=totals["done"] or 0,
+                sessions_partial=totals["partial"] or 0,
+                pain_before_sum=totals["before_sum"] or 0,
+                pain_before_n=totals["before_n"] or 0,
+                pain_after_sum=totals["after_sum"] or 0,
+                pain_after_n=totals["after_n"] or 0,
+                pain_during_max=exercises["during"],
+                worse_after=totals["worse"] or 0,
+                stops=max(totals["stops"] or 0, exercises["stops"] or 0),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["patient", "day"],
+        update_fields=[
+            "sessions_done",
+            "sessions_partial",
+            "pain_before_sum",
+            "pain_before_n",
+            "pain_after_sum",
+            "pain_after_n",
+            "pain_during_max",
+            "worse_after",
+            "stops",
+        ],
     )
     last = totals["last"]
-    if last is not None and (patient.last_activity_at is None or last > patient.last_activity_at):
-        Patient.objects.filter(pk=patient_id).update(last_activity_at=last)
+    if last is not None:
+        Patient.objects.filter(pk=patient_id).filter(
+            Q(last_activity_at=None) | Q(last_activity_at__lt=last)
+        ).update(last_activity_at=last)
 
 
 def on_session_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    refresh_patient_day(instance.patient_id, instance.block_day)
+    refresh_patient_day(instance.clinic_id, instance.patient_id, instance.block_day)
 
 
 def on_exercise_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     session = instance.session
-    refresh_patient_day(session.patient_id, session.block_day)
+    refresh_patient_day(session.clinic_id, session.patient_id, session.block_day)

@@ -3,6 +3,7 @@ from django.urls import path
 from midback.clinic import (
     views_auth,
     views_data,
+    views_exercises,
     views_followup,
     views_patients,
     views_program,
@@ -22,6 +23,13 @@ urlpatterns = [
     path("clinic/audit/", views_staff.audit_view, name="audit"),
     path("clinic/export/", views_data.clinic_export_view, name="clinic_export"),
     path("clinic/templates/", views_program.template_list_view, name="templates"),
+    path("clinic/exercises/", views_exercises.exercise_list_view, name="exercises"),
+    path("clinic/exercises/new/", views_exercises.exercise_edit_view, name="exercise_new"),
+    path(
+        "clinic/exercises/<int:exercise_id>/",
+        views_exercises.exercise_edit_view,
+        name="exercise_edit",
+    ),
     path("clinic/patients/", views_patients.patient_list_view, name="patients"),
     path("clinic/patients/new/", views_patients.patient_create_view, name="patient_new"),
     path("clinic/patients/<int:patient_id>/", views_followup.patient_view, name="patient"),

@@ -90,11 +90,17 @@ def _review(
     )
     started = timezone.localtime(version.created_at, ZoneInfo(patient.time_zone)).date()
     adjustment = review(
-        current, _records(logs), today=today, started=started, library=current_library()
+        current,
+        _records(logs),
+        today=today,
+        started=started,
+        library=current_library(patient.clinic),
     )
     if adjustment.action == "keep":
         return adjustment, None
-    proposed = make_plan(parse_intake(version.intake), current_library(), items=adjustment.items)
+    proposed = make_plan(
+        parse_intake(version.intake), current_library(patient.clinic), items=adjustment.items
+    )
     return adjustment, proposed
 
 
@@ -148,7 +154,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
-            "names": {slug: spec.name for slug, spec in current_library().items()},
+            "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
             "adjustment": adjustment,
             "proposed": proposed,
             "logs": logs[:30],

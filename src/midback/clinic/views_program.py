@@ -46,7 +46,7 @@ def _current_version(patient: Patient) -> ProgramVersion | None:
 def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
-    library = current_library()
+    library = current_library(staff.clinic)
     current = _current_version(patient)
     errors: list[str] = []
     preview: Plan | None = None
@@ -208,7 +208,7 @@ def program_history_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 @staff_required
 def template_list_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    library = current_library()
+    library = current_library(staff.clinic)
     templates = [
         (t, [library[i["exercise"]].name for i in t.plan["items"] if i["exercise"] in library])
         for t in ProgramTemplate.objects.filter(clinic=staff.clinic)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import hashlib
+import json
+
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
@@ -96,9 +99,36 @@ def exercise_out(exercise: Exercise) -> dict[str, object]:
     }
 
 
+# Serialised answers by the versions they were made from: a version never changes, so an entry
+# is right for as long as those versions are current, and a new version makes a new key.
+_cache: dict[tuple[int, ...], tuple[bytes, str]] = {}
+
+
+def _cached_json(exercises: list[Exercise]) -> tuple[bytes, str]:
+    key = tuple(e.current_id or 0 for e in exercises)
+    if key not in _cache:
+        body = json.dumps(
+            [
+                ExerciseOut.model_validate(exercise_out(e)).model_dump(mode="json")
+                for e in exercises
+            ],
+            ensure_ascii=False,
+        ).encode()
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return _cache[key]
+
+
 @router.get("exercises", response=list[ExerciseOut], summary="List the exercise library")
-def list_exercises(request: HttpRequest) -> list[dict[str, object]]:
-    return [exercise_out(e) for e in library_exercises()]
+def list_exercises(request: HttpRequest) -> HttpResponse:
+    body, etag = _cached_json(list(library_exercises()))
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    return response
 
 
 @router.get(

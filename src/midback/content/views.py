@@ -6,10 +6,13 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from midback.content.access import get_library_exercise, library_exercises
+from midback.content.access import (
+    get_exercise_for_viewer,
+    get_library_exercise,
+    library_exercises,
+)
 from midback.content.api import dose_text
 from midback.content.schema import AIM_LABELS, CONSTRAINT_LABELS
 
@@ -60,7 +63,6 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(max_age=3600, public=True)
 def illustration(request: HttpRequest, slug: str) -> HttpResponse:
     from midback.content.illustration import UnknownIllustration, render_svg
 
@@ -77,11 +79,19 @@ def illustration(request: HttpRequest, slug: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     frame = frames[asked]
-    get_library_exercise(slug)
+    exercise = get_exercise_for_viewer(request, slug)
+    version = exercise.current
+    if exercise.clinic_id is not None and version is not None:
+        if not version.image:
+            raise Http404(f"No picture for '{slug}'")
+        picture = HttpResponse(bytes(version.image), content_type=version.image_type)
+        picture["Cache-Control"] = "private, max-age=3600"
+        return picture
     try:
         svg = render_svg(slug, frame)
     except UnknownIllustration:
         raise Http404(f"No illustration for '{slug}'") from None
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = SVG_CSP
+    response["Cache-Control"] = "public, max-age=3600"
     return response

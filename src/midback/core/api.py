@@ -15,6 +15,27 @@ from midback.plans.planner import plan
 router = Router(tags=["tailoring"])
 
 
+def inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace local `#/$defs/...` references with the definitions themselves.
+
+    pydantic's references are relative to its own schema; inside the OpenAPI document they would
+    point at nothing.
+    """
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value) for value in node]
+        return node
+
+    return dict(resolve(schema))
+
+
 @router.post(
     "plans/preview",
     response={200: dict[str, Any], 400: ErrorOut, 422: ErrorOut},
@@ -22,7 +43,7 @@ router = Router(tags=["tailoring"])
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": Intake.model_json_schema()}},
+            "content": {"application/json": {"schema": inline_schema(Intake.model_json_schema())}},
         }
     },
 )

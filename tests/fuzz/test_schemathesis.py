@@ -1,0 +1,207 @@
+"""Fuzz the JSON API from its OpenAPI schema (schemathesis): no server errors, and every 4xx
+answers in the one error shape {"error", "field", "code"}.
+
+Requests go to Django's WSGI application in this process, signed in as a patient with a program
+(the device cookie sent as a header), so the /me/ routes are exercised beyond their 401. The
+number of examples is bounded so the file stays within the suite's time. The check
+`positive_data_acceptance` is left out: rules that need the database or the clock (your own
+program version, a block that is scheduled, an https push endpoint) cannot be in the schema, so
+schema-valid requests are rightly refused with 422. for a deeper run use
+the CLI: `schemathesis run http://127.0.0.1:PORT/api/openapi.json --max-examples 500`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import uuid
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from midback.clinic.models import Patient
+from midback.practice.devices import COOKIE_NAME, digest
+from midback.practice.models import DeviceSession
+from tests.practice.conftest import give_program
+
+EXAMPLES_PER_OPERATION = 40
+ERROR_KEYS = {"error", "field", "code"}
+
+
+def _inline_defs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_defs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_defs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_defs(v, defs) for v in node]
+    return node
+
+
+def _with_known_gaps_closed(raw: dict[str, Any]) -> dict[str, Any]:
+    """The schema as it should be, for two gaps this suite found (see the xfail tests below):
+    the /me/ routes answer 401 without a device, and routes with a JSON body answer 400 to
+    malformed JSON, but not all of them say so; and the plan preview's body
+    refers to `#/$defs/...`, which does not resolve inside an OpenAPI document. Both edits are
+    no-ops once the app is fixed."""
+    for path, operations in raw["paths"].items():
+        for operation in operations.values():
+            if path.startswith("/api/v1/me/") and operation.get("security"):
+                operation["responses"].setdefault("401", ERROR_RESPONSE)
+            if "requestBody" in operation:
+                operation["responses"].setdefault("400", ERROR_RESPONSE)
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body and "$defs" in body["schema"]:
+                body["schema"] = _inline_defs(body["schema"], body["schema"]["$defs"])
+    return raw
+
+
+ERROR_RESPONSE = {
+    "description": "Not signed in (401), or a body that is not JSON (400)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+APP = get_wsgi_application()
+schema = schemathesis.openapi.from_dict(
+    _with_known_gaps_closed(json.loads(Client().get("/api/openapi.json").content))
+)
+schema.app = APP
+schema.location = "/api/openapi.json"
+# Schemathesis sets auth on cases as it collects them, so the token is chosen before any
+# database exists; the `signed_in_patient` fixture stores its hash for each test.
+DEVICE_TOKEN = secrets.token_urlsafe(32)
+
+
+@schema.auth()
+class DeviceCookieAuth:
+    """Every case carries the patient's device cookie (schemathesis still tries without it)."""
+
+    def get(self, case: Any, ctx: Any) -> str:
+        return DEVICE_TOKEN
+
+    def set(self, case: Any, data: str, ctx: Any) -> None:
+        case.cookies = {**(case.cookies or {}), COOKIE_NAME: data}
+
+
+@pytest.fixture
+def signed_in_patient(live_library: None) -> Patient:
+    """A patient with a program, signed in on a device with DEVICE_TOKEN."""
+    from midback.clinic.demo import do_create_demo_clinic
+
+    patient = Patient.objects.create(
+        clinic=do_create_demo_clinic().clinic, display_name="Fuzz", time_zone="Australia/Melbourne"
+    )
+    give_program(patient)
+    DeviceSession.objects.create(
+        clinic=patient.clinic, patient=patient, token_hash=digest(DEVICE_TOKEN), label="fuzz"
+    )
+    return patient
+
+
+def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every 4xx body is a JSON object with exactly the keys error, field and code."""
+    if not 400 <= response.status_code < 500:
+        return None
+    if response.status_code == 405 and ninja_plain_405(response):
+        return None  # a known gap: test_it_answers_an_unsupported_method_in_the_error_shape
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        raise AssertionError(
+            f"{response.status_code} is not JSON: {response.content[:200]!r}"
+        ) from None
+    assert isinstance(body, dict), f"{response.status_code} body is not an object: {body!r}"
+    assert set(body) == ERROR_KEYS, f"{response.status_code} body keys {sorted(body)}: {body!r}"
+    assert isinstance(body["error"], str) and body["error"], body
+    assert isinstance(body["code"], str) and body["code"], body
+    assert body["field"] is None or isinstance(body["field"], str), body
+    return True
+
+
+def ninja_plain_405(response: Any) -> bool:
+    return bool(response.content == b"Method not allowed")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_answers_without_server_errors_and_in_the_error_shape(
+    case: Any, signed_in_patient: Patient
+) -> None:
+    # GZipMiddleware would compress, and the WSGI transport does not decompress.
+    try:
+        case.call_and_validate(
+            headers={"Accept-Encoding": "identity"},
+            additional_checks=[error_shape],
+            excluded_checks=[positive_data_acceptance],
+        )
+    except FailureGroup as group:
+        left = [f for f in group.exceptions if not is_known_lax_date(f)]
+        if len(left) == len(group.exceptions):
+            raise
+        if left:
+            raise FailureGroup(left) from None
+
+
+def is_known_lax_date(failure: Exception) -> bool:
+    """pydantic reads a number as a Unix-time date (day=0 is 1970-01-01): a known gap, see
+    test_it_rejects_a_number_as_a_day. Only that exact failure is let through."""
+    return bool(
+        getattr(failure, "title", "") == "Schema-violating request accepted"
+        and re.search(r"\bday: Incorrect type", str(getattr(failure, "message", "")))
+    )
+
+
+# Gaps the fuzzing found, kept visible: each fails today and turns into an XPASS (a failure, as
+# the marks are strict) once the app is fixed, so the workaround above can then be removed.
+
+
+def test_it_answers_an_unsupported_method_in_the_error_shape(library: None) -> None:
+    response = Client().generic("TRACE", "/api/v1/exercises")
+    assert response.status_code == 405
+    assert set(json.loads(response.content)) == ERROR_KEYS
+
+
+@pytest.mark.xfail(strict=True, reason="practice/api.py does not declare 400 and 401")
+def test_it_documents_400_and_401_wherever_they_can_happen() -> None:
+    raw = json.loads(Client().get("/api/openapi.json").content)
+    missing = [
+        f"{status} on {method.upper()} {path}"
+        for path, operations in raw["paths"].items()
+        for method, operation in operations.items()
+        for status, applies in (
+            ("401", "security" in operation),
+            ("400", "requestBody" in operation),
+        )
+        if applies and status not in operation["responses"]
+    ]
+    assert missing == []
+
+
+@pytest.mark.xfail(strict=True, reason="lax date parsing in practice/schemas.py and api.py")
+def test_it_rejects_a_number_as_a_day(signed_in_patient: Patient) -> None:
+    client = Client()
+    client.cookies[COOKIE_NAME] = DEVICE_TOKEN
+    script = client.get("/api/v1/me/script", {"day": "0"})
+    checkin = client.post(
+        "/api/v1/me/checkins",
+        {"id": str(uuid.uuid4()), "day": 0, "pain_now": 3},
+        content_type="application/json",
+    )
+    assert (script.status_code, checkin.status_code) == (422, 422)
+
+
+def test_its_schema_refs_all_resolve() -> None:
+    text = Client().get("/api/openapi.json").content.decode()
+    assert '"#/$defs/' not in text
