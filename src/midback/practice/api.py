@@ -1,5 +1,289 @@
-"""The patient's endpoints under /api/v1/me/: today, session scripts, logs, check-ins."""
+"""The patient's endpoints under /api/v1/me/: today, program, session scripts, logs, check-ins,
+devices. Every route finds its patient through `get_patient_for_device` (the device cookie).
 
-from ninja import Router
+Cross-site writes are refused twice over: the device cookie is SameSite=Lax (not sent on a
+cross-site POST) and the body must be JSON, which a plain HTML form cannot send.
+"""
 
-router = Router(tags=["patient"])
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.security import APIKeyCookie
+
+from midback.api import ErrorOut, error_response
+from midback.clinic.models import Patient
+from midback.practice import programs
+from midback.practice.actions import do_record_checkin, do_record_session
+from midback.practice.devices import (
+    COOKIE_NAME,
+    current_device,
+    do_revoke_devices,
+    get_patient_for_device,
+)
+from midback.practice.errors import LogError
+from midback.practice.models import CheckIn, DeviceSession, SessionLog
+from midback.practice.schemas import CheckInIn, CheckInOut, SessionLogIn, SessionLogOut
+
+
+class DeviceCookie(APIKeyCookie):
+    """The device session cookie as the API's authentication."""
+
+    param_name = COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Patient | None:
+        return get_patient_for_device(request)
+
+
+router = Router(tags=["patient"], auth=DeviceCookie())
+
+
+def _patient(request: HttpRequest) -> Patient:
+    patient = request.auth  # type: ignore[attr-defined]
+    assert isinstance(patient, Patient)
+    return patient
+
+
+def _log_error(request: HttpRequest, exc: LogError) -> HttpResponse:
+    return error_response(request, exc.status, exc.message, exc.code, exc.field)
+
+
+class BlockOut(Schema):
+    time: str
+    exercises: list[str]
+    minutes: int
+    kind: str | None
+    status: str
+    play_url: str
+
+
+class TodayOut(Schema):
+    date: date
+    time_zone: str
+    day_off: bool
+    program_version: int | None
+    blocks: list[BlockOut]
+
+
+def _play_url(day: date, key: str) -> str:
+    return reverse("practice:play", args=[day.isoformat(), key])
+
+
+@router.get("/today", response=TodayOut, summary="Today's blocks in the patient's time zone")
+def today(request: HttpRequest) -> dict[str, Any]:
+    patient = _patient(request)
+    now = programs.local_now(patient, timezone.now())
+    version = programs.current_version(patient)
+    if version is None:
+        return {
+            "date": now.date(),
+            "time_zone": patient.time_zone,
+            "day_off": False,
+            "program_version": None,
+            "blocks": [],
+        }
+    logged = programs.logged_blocks(patient, now.date())
+    blocks = programs.day_blocks(programs.parse_plan(version.plan), now.date(), now, logged)
+    return {
+        "date": now.date(),
+        "time_zone": patient.time_zone,
+        "day_off": programs.is_day_off(version, now.date()),
+        "program_version": version.pk,
+        "blocks": [
+            {
+                "time": b.time.strftime("%H:%M"),
+                "exercises": b.exercises,
+                "minutes": b.minutes,
+                "kind": b.kind,
+                "status": b.status,
+                "play_url": _play_url(b.day, b.key),
+            }
+            for b in blocks
+        ],
+    }
+
+
+class ItemOut(Schema):
+    exercise: str
+    name: str
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    per_side: bool
+    reason: str
+    illustration: str
+
+
+class ProgramOut(Schema):
+    program_version: int
+    number: int
+    note_to_patient: str
+    items: list[ItemOut]
+    reasons: list[str]
+    advice: str
+
+
+@router.get("/program", response={200: ProgramOut, 404: ErrorOut}, summary="The current program")
+def program(request: HttpRequest) -> Any:
+    patient = _patient(request)
+    version = programs.current_version(patient)
+    if version is None:
+        return 404, {"error": "No program yet", "field": None, "code": "not_found"}
+    plan = programs.parse_plan(version.plan)
+    library = programs.version_library(version)
+    return {
+        "program_version": version.pk,
+        "number": version.number,
+        "note_to_patient": version.note_to_patient,
+        "items": [
+            {
+                **item.model_dump(),
+                "name": library[item.exercise].name if item.exercise in library else item.exercise,
+                "illustration": reverse("content:illustration", args=[item.exercise]),
+            }
+            for item in plan.items
+        ],
+        "reasons": plan.reasons,
+        "advice": plan.advice,
+    }
+
+
+class ScriptQuery(Schema):
+    day: date
+    block: str = programs.FULL
+
+
+@router.get(
+    "/script",
+    response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut},
+    summary="The session script of one block (`block=HHMM`) or of the whole routine (`full`)",
+)
+def session_script(request: HttpRequest, query: Query[ScriptQuery]) -> Any:
+    try:
+        return programs.player_data(_patient(request), query.day, query.block)
+    except LogError as exc:
+        return _log_error(request, exc)
+
+
+@router.post(
+    "/sessions",
+    response={200: SessionLogOut, 201: SessionLogOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record a session (idempotent by its client-generated id)",
+)
+def record_session(request: HttpRequest, payload: SessionLogIn) -> Any:
+    try:
+        log, created = do_record_session(request, _patient(request), payload)
+    except LogError as exc:
+        return _log_error(request, exc)
+    return (201 if created else 200), {
+        "id": log.pk,
+        "created": created,
+        "received_at": log.received_at,
+    }
+
+
+class SessionSummary(Schema):
+    id: str
+    block_day: date
+    block_time: str | None
+    started_at: datetime
+    pain_before: int | None
+    pain_after: int | None
+    difficulty: str
+    completed: bool
+    stopped: bool
+
+
+@router.get("/sessions", response=list[SessionSummary], summary="Sessions of the last 60 days")
+def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
+    patient = _patient(request)
+    since = timezone.now() - programs.HISTORY
+    logs = SessionLog.objects.filter(patient=patient, started_at__gte=since)
+    return [
+        {
+            "id": str(log.pk),
+            "block_day": log.block_day,
+            "block_time": log.block_time.strftime("%H:%M") if log.block_time else None,
+            "started_at": log.started_at,
+            "pain_before": log.pain_before,
+            "pain_after": log.pain_after,
+            "difficulty": log.difficulty,
+            "completed": log.completed,
+            "stopped": log.stopped,
+        }
+        for log in logs
+    ]
+
+
+@router.post(
+    "/checkins",
+    response={200: CheckInOut, 201: CheckInOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record the weekly check-in (idempotent by its client-generated id)",
+)
+def record_checkin(request: HttpRequest, payload: CheckInIn) -> Any:
+    try:
+        checkin, created = do_record_checkin(request, _patient(request), payload)
+    except LogError as exc:
+        return _log_error(request, exc)
+    return (201 if created else 200), {"id": checkin.pk, "created": created, "day": checkin.day}
+
+
+class CheckInSummary(Schema):
+    id: str
+    day: date
+    pain_now: int
+    activities: list[dict[str, Any]]
+
+
+@router.get("/checkins", response=list[CheckInSummary], summary="Check-ins, newest first")
+def list_checkins(request: HttpRequest) -> list[dict[str, Any]]:
+    checkins = CheckIn.objects.filter(patient=_patient(request))[:52]
+    return [
+        {"id": str(c.pk), "day": c.day, "pain_now": c.pain_now, "activities": c.activities}
+        for c in checkins
+    ]
+
+
+class DeviceOut(Schema):
+    id: int
+    label: str
+    created_at: datetime
+    last_seen_at: datetime
+    this_device: bool
+
+
+@router.get("/devices", response=list[DeviceOut], summary="Devices signed in")
+def list_devices(request: HttpRequest) -> list[dict[str, Any]]:
+    patient = _patient(request)
+    me = current_device(request)
+    devices = DeviceSession.objects.filter(patient=patient, revoked_at=None).order_by(
+        "-last_seen_at"
+    )
+    return [
+        {
+            "id": d.pk,
+            "label": d.label,
+            "created_at": d.created_at,
+            "last_seen_at": d.last_seen_at,
+            "this_device": me is not None and d.pk == me.pk,
+        }
+        for d in devices
+    ]
+
+
+class SignedOut(Schema):
+    signed_out: int
+
+
+@router.post("/devices/sign-out-others", response=SignedOut, summary="Sign out every other device")
+def sign_out_others(request: HttpRequest) -> dict[str, int]:
+    count = do_revoke_devices(request, _patient(request), keep=current_device(request))
+    return {"signed_out": count}

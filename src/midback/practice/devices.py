@@ -100,6 +100,13 @@ def do_revoke_devices(request: HttpRequest, patient: Patient, keep: DeviceSessio
     return count
 
 
+@transaction.atomic
+def do_sign_out_device(request: HttpRequest, device: DeviceSession) -> None:
+    """Sign this one device out (its cookie stops working at once)."""
+    DeviceSession.objects.filter(pk=device.pk, revoked_at=None).update(revoked_at=timezone.now())
+    audit(request, device.patient.clinic, "revoke", device, "signed out this device")
+
+
 def set_device_cookie(response: HttpResponse, token: str) -> None:
     response.set_cookie(
         COOKIE_NAME,

@@ -1,12 +1,333 @@
-"""The patient's pages."""
+"""The patient's pages: welcome, join by invite, today, the player, progress, check-in, devices,
+plus the service worker and the web app manifest that make the app installable and offline.
+
+Every page after sign-in finds its patient through `patient_required` (`get_patient_for_device`).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import hashlib
+import json
+import uuid
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from pydantic import ValidationError
+
+from midback.clinic.models import Patient
+from midback.practice import programs
+from midback.practice.actions import do_record_checkin
+from midback.practice.devices import (
+    COOKIE_NAME,
+    InviteError,
+    current_device,
+    do_redeem_invite,
+    do_revoke_devices,
+    do_sign_out_device,
+    get_patient_for_device,
+    patient_required,
+    set_device_cookie,
+)
+from midback.practice.errors import LogError
+from midback.practice.models import CheckIn, DeviceSession
+from midback.practice.progress import progress_for
+from midback.practice.ratelimit import too_many
+from midback.practice.schemas import CheckInIn
+
+STATIC_DIR = Path(__file__).parent / "static" / "practice"
+# Ten tries in ten minutes per address is plenty for a person and useless for guessing.
+JOIN_LIMIT, JOIN_WINDOW = 10, 600
+
+
+def _patient(request: HttpRequest) -> Patient:
+    patient = getattr(request, "patient", None)
+    assert isinstance(patient, Patient)
+    return patient
 
 
 @require_GET
 def welcome(request: HttpRequest) -> HttpResponse:
-    return render(request, "practice/welcome.html")
+    return render(
+        request,
+        "practice/welcome.html",
+        {"signed_in": get_patient_for_device(request) is not None},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """An invite link. GET asks to confirm (so a link preview never uses the invite); POST signs in."""
+    if too_many(request, "join", JOIN_LIMIT, JOIN_WINDOW):
+        response = render(request, "practice/join.html", {"limited": True}, status=429)
+        response["Retry-After"] = str(JOIN_WINDOW)
+        return response
+    if request.method == "GET":
+        return render(request, "practice/join.html", {"code": code})
+    try:
+        _, token = do_redeem_invite(request, code)
+    except InviteError as exc:
+        return render(request, "practice/join.html", {"error": str(exc)}, status=400)
+    response = redirect("practice:today")
+    set_device_cookie(response, token)
+    return response
+
+
+@patient_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    now = programs.local_now(patient, timezone.now())
+    version = programs.current_version(patient)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "now": now,
+        "version": version,
+        "section": "today",
+    }
+    if version is not None:
+        plan = programs.parse_plan(version.plan)
+        blocks = programs.day_blocks(
+            plan, now.date(), now, programs.logged_blocks(patient, now.date())
+        )
+        library = programs.version_library(version)
+        names = {slug: spec.name for slug, spec in library.items()}
+        start = next((b for b in blocks if b.status in ("now", "next")), None)
+        context.update(
+            blocks=[(b, [names.get(s, s) for s in b.exercises]) for b in blocks],
+            start=start,
+            day_off=programs.is_day_off(version, now.date()),
+            items=[(item, names.get(item.exercise, item.exercise)) for item in plan.items],
+            full_url=reverse("practice:play", args=[now.date().isoformat(), programs.FULL]),
+            checkin_due=not CheckIn.objects.filter(
+                patient=patient, day__gt=now.date() - timedelta(days=7)
+            ).exists(),
+            done_count=sum(1 for b in blocks if b.status == "done"),
+        )
+    return render(request, "practice/today.html", context)
+
+
+@patient_required
+@require_GET
+def play(request: HttpRequest, day: str, block: str) -> HttpResponse:
+    patient = _patient(request)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day") from None
+    try:
+        data = programs.player_data(patient, when, block)
+    except LogError:
+        raise Http404("No such block") from None
+    data["urls"] = {
+        "sessions": "/api/v1/me/sessions",
+        "today": reverse("practice:today"),
+        "progress": reverse("practice:progress"),
+    }
+    names = [e["name"] for e in data["exercises"].values()]
+    return render(
+        request,
+        "practice/play.html",
+        {
+            "data": data,
+            "names": names,
+            "when": when,
+            "block_time": data["block_time"],
+            "scale": range(11),
+        },
+    )
+
+
+@patient_required
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    return render(
+        request,
+        "practice/progress.html",
+        {"patient": patient, "section": "progress", **progress_for(patient, timezone.now())},
+    )
+
+
+def _checkin_data(post: Any) -> dict[str, Any]:
+    """The check-in form as the API's JSON: numbers as numbers, blanks left out."""
+
+    def number(value: str) -> Any:
+        value = value.strip()
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value
+
+    data: dict[str, Any] = {"id": post.get("id") or str(uuid.uuid4())}
+    for name in ("pain_now", "pain_worst", "work_impact", "work_hours_missed"):
+        if post.get(name, "").strip():
+            data[name] = number(post[name])
+    activities = []
+    for n in range(3):
+        activity = post.get(f"activity_{n}", "").strip()
+        score = post.get(f"score_{n}", "").strip()
+        if activity or score:
+            activities.append({"activity": activity, "score": number(score) if score else None})
+    data["activities"] = activities
+    return data
+
+
+def _form_errors(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error["loc"]]
+        if loc[:1] == ["activities"] and len(loc) >= 3:
+            field = f"{'activity' if loc[2] == 'activity' else 'score'}_{loc[1]}"
+        else:
+            field = loc[0] if loc else "form"
+        message = str(error["msg"])
+        if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
+            message = "Choose a whole number from 0 to 10."
+        errors.setdefault(field, message)
+    return errors
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest) -> HttpResponse:
+    """The weekly check-in as a plain form (works without JavaScript)."""
+    patient = _patient(request)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {"id": str(uuid.uuid4())}
+    last = CheckIn.objects.filter(patient=patient).first()
+    if last is not None:
+        # Same activities as last time, so the scores can be compared week to week.
+        for n, a in enumerate(last.activities[:3]):
+            values[f"activity_{n}"] = a.get("activity", "")
+    if request.method == "POST":
+        values = request.POST.dict()
+        try:
+            data = CheckInIn.model_validate(_checkin_data(request.POST))
+            do_record_checkin(request, patient, data)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+        except LogError as exc:
+            errors = {exc.field: exc.message}
+        else:
+            messages.success(request, "Thanks, your check-in is saved.")
+            return redirect("practice:progress")
+    return render(
+        request,
+        "practice/checkin.html",
+        {
+            "patient": patient,
+            "section": "checkin",
+            "values": values,
+            "errors": errors,
+            "scale": range(11),
+            "slots": [
+                {
+                    "n": n,
+                    "activity": values.get(f"activity_{n}", ""),
+                    "score": values.get(f"score_{n}", ""),
+                    "activity_error": errors.get(f"activity_{n}", ""),
+                    "score_error": errors.get(f"score_{n}", ""),
+                }
+                for n in range(3)
+            ],
+        },
+        status=422 if errors else 200,
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def devices(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    me = current_device(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "this":
+            if me is not None:
+                do_sign_out_device(request, me)
+            response = redirect("practice:welcome")
+            response.delete_cookie(COOKIE_NAME)
+            return response
+        count = do_revoke_devices(request, patient, keep=me)
+        messages.success(
+            request,
+            "Signed out of 1 other device."
+            if count == 1
+            else f"Signed out of {count} other devices.",
+        )
+        return redirect("practice:devices")
+    signed_in = DeviceSession.objects.filter(patient=patient, revoked_at=None).order_by(
+        "-last_seen_at"
+    )
+    return render(
+        request,
+        "practice/devices.html",
+        {"patient": patient, "devices": signed_in, "me": me, "section": "devices"},
+    )
+
+
+@cache
+def _worker_source() -> tuple[str, str]:
+    """The service worker with its cache version: a hash of every static file it caches."""
+    source = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
+    assets = sorted(p for p in STATIC_DIR.iterdir() if p.suffix in (".js", ".css", ".svg", ".png"))
+    site = Path(__file__).parent.parent / "core" / "static" / "midback"
+    digest = hashlib.sha256(source.encode())
+    for path in [*assets, *sorted(site.iterdir())]:
+        digest.update(path.read_bytes())
+    urls = [static(f"practice/{p.name}") for p in assets if p.name != "sw.js"]
+    urls += [static("midback/site.css"), static("midback/icon.svg"), "/manifest.webmanifest"]
+    return source, json.dumps({"version": digest.hexdigest()[:12], "precache": urls})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The worker, from the site root so its scope covers the whole app."""
+    source, config = _worker_source()
+    response = HttpResponse(
+        f"const CONFIG = {config};\n{source}", content_type="text/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = "/"
+    # Browsers re-check the worker at most daily anyway; never let a proxy pin an old one.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": "MidBack",
+        "short_name": "MidBack",
+        "description": "Short, guided exercises for mid back pain that fit into your working day.",
+        "id": "/app/",
+        "start_url": "/app/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f7f5f0",
+        "theme_color": "#16485b",
+        "icons": [
+            {"src": static("practice/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("practice/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("practice/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("midback/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(data)
+    response["Content-Type"] = "application/manifest+json"
+    response["Cache-Control"] = "max-age=3600"
+    return response

@@ -1,0 +1,226 @@
+"""A patient's current program as the patient side reads it: its plan, its pinned exercises,
+the blocks of a day in the patient's time zone and the session script of one block.
+
+The plan is stored as JSON (DESIGN.md section 7, or the planner's superset); it is read leniently
+so a key added later on the clinic side never breaks a patient's day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+
+from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.content.loader import Library
+from midback.content.models import ExerciseVersion
+from midback.plans.schema import Block, Plan, PlanItem
+from midback.plans.script import Script, script
+from midback.practice.errors import LogError
+from midback.practice.models import SessionLog
+from midback.practice.schemas import STOP_REASONS
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A block counts as "due now" for this long after its time, then as missed if nothing was logged.
+DUE_WINDOW = timedelta(minutes=45)
+FULL = "full"  # the block key of an unscheduled, whole-routine session
+
+
+def _known(model: type[Any], data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in model.model_fields}
+
+
+def parse_plan(data: dict[str, Any]) -> Plan:
+    """The stored plan JSON as a `Plan`, ignoring keys this version does not know."""
+    fields = _known(Plan, data)
+    fields["items"] = [PlanItem(**_known(PlanItem, i)) for i in data.get("items", [])]
+    fields["schedule"] = [Block(**_known(Block, b)) for b in data.get("schedule", [])]
+    return Plan(**fields)
+
+
+def zone_of(patient: Patient) -> ZoneInfo:
+    try:
+        return ZoneInfo(patient.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_now(patient: Patient, now: datetime) -> datetime:
+    return now.astimezone(zone_of(patient))
+
+
+def current_version(patient: Patient) -> ProgramVersion | None:
+    """The patient's current program version, or None before any program is saved."""
+    program = Program.objects.select_related("current").filter(patient=patient).first()
+    return program.current if program is not None else None
+
+
+def version_library(version: ProgramVersion) -> Library:
+    """The exercise content this program version was made with (pinned, so later edits wait)."""
+    versions = version.exercise_versions.select_related("exercise").order_by("exercise__order")
+    specs = {v.exercise.slug: v.spec for v in versions}
+    return Library(specs)
+
+
+def current_library() -> Library:
+    """The library's current content, as the planner needs it for a new plan."""
+    versions = ExerciseVersion.objects.select_related("exercise").filter(exercise__current=F("id"))
+    specs = {
+        v.exercise.slug: v.spec
+        for v in sorted(versions, key=lambda v: (v.exercise.order, v.exercise.slug))
+    }
+    return Library(specs)
+
+
+def block_key(block_time: time | None) -> str:
+    """The URL form of a block: "0930", or "full" for the whole routine at any time."""
+    return block_time.strftime("%H%M") if block_time else FULL
+
+
+def parse_block_key(key: str) -> time | None:
+    """Inverse of `block_key`; raises ValueError for anything else."""
+    if key == FULL:
+        return None
+    if len(key) != 4 or not key.isdigit():
+        raise ValueError(key)
+    return time(int(key[:2]), int(key[2:]))
+
+
+@dataclass(frozen=True)
+class DayBlock:
+    """One scheduled block on one local day, with what has happened to it."""
+
+    day: date
+    time: time
+    exercises: list[str]
+    minutes: int
+    kind: str | None
+    status: str  # done | partial | now | next | later | missed
+
+    @property
+    def key(self) -> str:
+        return block_key(self.time)
+
+
+def blocks_on(plan: Plan, day: date) -> list[Block]:
+    """The plan's blocks that happen on this local calendar day, in time order."""
+    weekday = DAYS[day.weekday()]
+    return sorted((b for b in plan.schedule if b.day == weekday), key=lambda b: b.time)
+
+
+def find_block(plan: Plan, day: date, at: time) -> Block | None:
+    for block in blocks_on(plan, day):
+        if block.time == at.strftime("%H:%M"):
+            return block
+    return None
+
+
+def day_blocks(
+    plan: Plan,
+    day: date,
+    now_local: datetime,
+    logged: dict[time | None, bool],
+) -> list[DayBlock]:
+    """The day's blocks with a status each. `logged` maps block times to "completed?"."""
+    out: list[DayBlock] = []
+    next_given = False
+    zone = now_local.tzinfo
+    for block in blocks_on(plan, day):
+        at = time.fromisoformat(block.time)
+        starts = datetime.combine(day, at, tzinfo=zone)
+        if at in logged:
+            status = "done" if logged[at] else "partial"
+        elif starts <= now_local < starts + DUE_WINDOW:
+            status = "now"
+        elif now_local >= starts + DUE_WINDOW:
+            status = "missed"
+        elif not next_given:
+            status, next_given = "next", True
+        else:
+            status = "later"
+        out.append(DayBlock(day, at, list(block.exercises), block.minutes, block.kind, status))
+    return out
+
+
+def is_day_off(version: ProgramVersion, day: date) -> bool:
+    """True when the person does not work that day (from the intake, else from the blocks)."""
+    weekday = DAYS[day.weekday()]
+    work = (version.intake or {}).get("work") if isinstance(version.intake, dict) else None
+    if isinstance(work, dict) and isinstance(work.get("days"), list):
+        return weekday not in work["days"]
+    kinds = {b.kind for b in parse_plan(version.plan).schedule if b.day == weekday}
+    return bool(kinds) and kinds <= {"morning", "evening"}
+
+
+def items_for(plan: Plan, block: Block | None) -> list[PlanItem]:
+    """What a block plays: a short break does one set of each exercise; `None`: everything."""
+    if block is None:
+        return list(plan.items)
+    by_slug = {item.exercise: item for item in plan.items}
+    items = [by_slug[slug] for slug in block.exercises if slug in by_slug]
+    if block.kind == "break":
+        items = [item.model_copy(update={"sets": 1}) for item in items]
+    return items
+
+
+def script_for(version: ProgramVersion, block: Block | None) -> tuple[Script, Library]:
+    """The session script of a block (or of the whole routine) and the library it used."""
+    library = version_library(version)
+    items = [i for i in items_for(parse_plan(version.plan), block) if i.exercise in library]
+    return script(items, library), library
+
+
+HISTORY = timedelta(days=60)
+
+
+def logged_blocks(patient: Patient, day: date) -> dict[time | None, bool]:
+    """The blocks logged on a local day: block time -> completed (a completed log wins)."""
+    logged: dict[time | None, bool] = {}
+    for block_time, completed in SessionLog.objects.filter(
+        patient=patient, block_day=day
+    ).values_list("block_time", "completed"):
+        logged[block_time] = logged.get(block_time, False) or completed
+    return logged
+
+
+def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
+    """Everything the player needs for one block, as JSON: the script, names, pictures, safety.
+
+    Raises `LogError` for a malformed block key and `Http404` for a block that is not there.
+    """
+    try:
+        at = parse_block_key(key)
+    except ValueError:
+        raise LogError("block", "block must be HHMM (such as 0930) or 'full'", "invalid") from None
+    version = current_version(patient)
+    if version is None:
+        raise Http404("No program yet")
+    plan = parse_plan(version.plan)
+    block = None
+    if at is not None:
+        block = find_block(plan, day, at)
+        if block is None:
+            raise Http404("No block then")
+    steps_script, library = script_for(version, block)
+    return {
+        "program_version": version.pk,
+        "day": day.isoformat(),
+        "block_time": at.strftime("%H:%M") if at else None,
+        "kind": block.kind if block else None,
+        "total_seconds": steps_script.total_seconds,
+        "steps": [s.model_dump(exclude_none=True) for s in steps_script.steps],
+        "exercises": {
+            slug: {
+                "name": spec.name,
+                "illustration": reverse("content:illustration", args=[slug]),
+            }
+            for slug, spec in library.items()
+            if any(s.exercise == slug for s in steps_script.steps)
+        },
+        "stop_reasons": STOP_REASONS,
+    }

@@ -1,0 +1,91 @@
+"""What the patient's app sends and gets back: session logs, exercise logs and check-ins.
+
+Numbers and flags are strict (no `true` for 1, no "7" for 7); the rules that need the database
+or the clock (times in the future, exercises outside the program) live in `actions`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+
+Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
+Count = Annotated[int, Field(ge=0, le=500, strict=True)]
+StopReason = Literal["", "sharp_pain", "pain_above_5", "spreading", "numbness", "dizzy", "other"]
+STOP_REASONS = {
+    "sharp_pain": "Sharp pain",
+    "pain_above_5": "Pain above 5 out of 10",
+    "spreading": "Pain that spreads (into the arms, chest or legs)",
+    "numbness": "Numbness or tingling",
+    "dizzy": "Dizziness or feeling unwell",
+    "other": "Something else",
+}
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExerciseLogIn(_In):
+    id: UUID
+    exercise: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    sets_done: Count = 0
+    reps_done: Count = 0
+    hurt: Flag = False
+    pain_during: Pain | None = None
+    stopped: Flag = False
+    stop_reason: StopReason = ""
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class SessionLogIn(_In):
+    """One block as done, with a client-generated id so a replay is stored once."""
+
+    id: UUID
+    program_version: Annotated[int, Field(ge=1, strict=True)]
+    block_day: date
+    block_time: time | None = None
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = None
+    pain_before: Pain | None = None
+    pain_after: Pain | None = None
+    difficulty: Literal["", "too_easy", "about_right", "too_hard"] = ""
+    completed: Flag = False
+    stopped: Flag = False
+    exercises: list[ExerciseLogIn] = Field(default=[], max_length=30)
+
+
+class SessionLogOut(Schema):
+    id: UUID
+    created: bool
+    received_at: datetime
+
+
+class ActivityIn(_In):
+    activity: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    score: Pain
+
+
+class CheckInIn(_In):
+    """The weekly check-in: pain and up to three activities the person finds hard (PSFS)."""
+
+    id: UUID
+    day: date | None = None
+    pain_now: Pain
+    pain_worst: Pain | None = None
+    pain_average: Pain | None = None
+    activities: list[ActivityIn] = Field(default=[], max_length=3)
+    global_change: Annotated[int, Field(ge=-7, le=7, strict=True)] | None = None
+    work_impact: Pain | None = None
+    work_hours_missed: Annotated[float, Field(ge=0, le=168, strict=True)] | None = None
+
+
+class CheckInOut(Schema):
+    id: UUID
+    created: bool
+    day: date

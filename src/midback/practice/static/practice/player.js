@@ -1,0 +1,371 @@
+// The guided player: plays the session script the server compiled (timed steps with text, spoken
+// cue, breath, rep and side). Time comes from performance.now(), a monotonic clock: each step ends
+// when its seconds have passed since it began (minus pauses), however late a timer fires, so a
+// busy or throttled tab never stretches a hold. Timers only decide when to look again.
+import { enqueue, flush } from "./queue.js";
+import { syncNow } from "./app.js";
+
+const data = JSON.parse(document.getElementById("player-data").textContent);
+const root = document.querySelector("[data-player]");
+const $ = (selector) => root.querySelector(selector);
+const steps = data.steps;
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+const BREATH = { in: "Breathe in", out: "Breathe out", easy: "Breathe easily", hold: "Breathe easily" };
+const SECOND = 1000;
+const offsets = [];
+steps.reduce((sum, step, i) => { offsets[i] = sum; return sum + step.seconds; }, 0);
+
+const state = {
+  index: 0,
+  stepStart: 0,
+  paused: false,
+  pausedAt: 0,
+  timer: null,
+  frame: null,
+  playing: false,
+  speech: localStorage.getItem("midback-speech") !== "off",
+  painBefore: null,
+  startedAt: null,
+  done: {}, // exercise -> {sets: Set, reps: Set}
+  stop: null, // {exercise, reason}
+  completed: false,
+  log: null,
+  wakeLock: null,
+  illustration: "",
+};
+
+function showPhase(name) {
+  for (const phase of root.querySelectorAll("[data-phase]")) phase.hidden = phase.dataset.phase !== name;
+}
+
+function now() {
+  return performance.now();
+}
+
+function elapsed() {
+  return (state.paused ? state.pausedAt : now()) - state.stepStart;
+}
+
+function speak(text) {
+  if (!state.speech || !text || !("speechSynthesis" in window)) return;
+  window.speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.lang = document.documentElement.lang || "en";
+  utterance.rate = 0.95;
+  window.speechSynthesis.speak(utterance);
+}
+
+async function keepAwake() {
+  try {
+    if ("wakeLock" in navigator && !state.wakeLock) {
+      state.wakeLock = await navigator.wakeLock.request("screen");
+      state.wakeLock.addEventListener("release", () => { state.wakeLock = null; });
+    }
+  } catch {
+    // Not allowed here (battery saver, old browser): the session still plays.
+  }
+}
+
+function letSleep() {
+  if (state.wakeLock) state.wakeLock.release().catch(() => {});
+  state.wakeLock = null;
+}
+
+function currentExercise() {
+  for (let i = state.index; i >= 0; i -= 1) if (steps[i].exercise) return steps[i].exercise;
+  return steps.find((s) => s.exercise)?.exercise ?? null;
+}
+
+function note(step) {
+  if (!step.exercise || !["move", "hold"].includes(step.kind)) return;
+  const done = (state.done[step.exercise] ||= { sets: new Set(), reps: new Set() });
+  done.sets.add(step.set ?? 1);
+  if (step.rep != null) done.reps.add(`${step.set}-${step.side}-${step.rep}`);
+}
+
+function meta(step) {
+  const parts = [];
+  const name = step.exercise && data.exercises[step.exercise]?.name;
+  if (name) parts.push(name);
+  if (step.sets > 1 && step.set) parts.push(`Set ${step.set} of ${step.sets}`);
+  if (step.side) parts.push(`${step.side[0].toUpperCase()}${step.side.slice(1)} side`);
+  if (step.rep != null) parts.push(`Rep ${step.rep} of ${step.reps}`);
+  return parts.join(" · ");
+}
+
+function showIllustration(step) {
+  const slug = currentExercise();
+  const img = $("[data-illustration]");
+  if (!slug || !data.exercises[slug]) return;
+  let src = data.exercises[slug].illustration;
+  // With reduced motion the picture stays still: the end position while holding, else the start.
+  if (reducedMotion.matches) src += `?frame=${step.kind === "hold" ? "end" : "start"}`;
+  if (src !== state.illustration) {
+    state.illustration = src;
+    img.src = src;
+    img.alt = data.exercises[slug].name;
+  }
+}
+
+function render() {
+  const step = steps[state.index];
+  root.dataset.kind = step.kind;
+  root.dataset.breath = step.breath || "easy";
+  $("[data-cue]").textContent = step.text;
+  $("[data-meta]").textContent = meta(step);
+  // The pacer's words only for paced breathing; a hold's own text already says how to breathe.
+  $("[data-breath]").textContent = step.breath === "in" || step.breath === "out" ? BREATH[step.breath] : "";
+  showIllustration(step);
+  updateClock();
+}
+
+function updateClock() {
+  const step = steps[state.index];
+  const left = Math.max(0, Math.ceil((step.seconds * SECOND - elapsed()) / SECOND));
+  $("[data-countdown]").textContent = state.paused ? `Paused · ${left} s` : `${left} s`;
+  $("[data-overall]").value = Math.min(data.total_seconds, offsets[state.index] + elapsed() / SECOND);
+}
+
+function animatePacer() {
+  cancelAnimationFrame(state.frame);
+  const pacer = $("[data-pacer]");
+  if (reducedMotion.matches) {
+    pacer.style.transform = "";
+    return;
+  }
+  const draw = () => {
+    if (!state.playing) return;
+    const step = steps[state.index];
+    const f = Math.min(1, Math.max(0, elapsed() / (step.seconds * SECOND)));
+    const scale = step.breath === "in" ? 0.55 + 0.45 * f : step.breath === "out" ? 1 - 0.45 * f : 0.8;
+    pacer.style.transform = `scale(${scale.toFixed(3)})`;
+    state.frame = requestAnimationFrame(draw);
+  };
+  state.frame = requestAnimationFrame(draw);
+}
+
+function schedule() {
+  clearTimeout(state.timer);
+  const step = steps[state.index];
+  const left = step.seconds * SECOND - elapsed();
+  const toNextSecond = SECOND - (elapsed() % SECOND);
+  state.timer = setTimeout(tick, Math.max(1, Math.min(left, toNextSecond)));
+}
+
+function begin(index, at = now()) {
+  state.index = index;
+  state.stepStart = at;
+  note(steps[index]);
+  render();
+  speak(steps[index].say);
+  schedule();
+}
+
+function tick() {
+  if (!state.playing || state.paused) return;
+  const step = steps[state.index];
+  if (elapsed() < step.seconds * SECOND) {
+    updateClock();
+    schedule();
+    return;
+  }
+  // Carry the overshoot: the next step began when this one was due to end, not when we noticed.
+  let start = state.stepStart + step.seconds * SECOND;
+  let next = state.index + 1;
+  while (next < steps.length && now() - start >= steps[next].seconds * SECOND) {
+    note(steps[next]);
+    start += steps[next].seconds * SECOND;
+    next += 1;
+  }
+  if (next >= steps.length) finish(true);
+  else begin(next, start);
+}
+
+function pause() {
+  if (!state.playing || state.paused) return;
+  state.paused = true;
+  state.pausedAt = now();
+  clearTimeout(state.timer);
+  if ("speechSynthesis" in window) window.speechSynthesis.cancel();
+  $("[data-action=pause]").textContent = "Resume";
+  updateClock();
+}
+
+function resume() {
+  if (!state.playing || !state.paused) return;
+  state.stepStart += now() - state.pausedAt;
+  state.paused = false;
+  $("[data-action=pause]").textContent = "Pause";
+  updateClock();
+  schedule();
+  animatePacer();
+}
+
+function go(index) {
+  if (!state.playing) return;
+  if (index >= steps.length) return finish(true);
+  const wasPaused = state.paused;
+  state.paused = false;
+  begin(Math.max(0, index));
+  if (wasPaused) pause();
+}
+
+function start(painBefore) {
+  state.painBefore = painBefore;
+  state.startedAt = new Date().toISOString();
+  state.playing = true;
+  showPhase("play");
+  keepAwake();
+  begin(0);
+  animatePacer();
+  $("[data-action=pause]").focus();
+}
+
+function finish(completed) {
+  state.playing = false;
+  state.completed = completed && !state.stop;
+  clearTimeout(state.timer);
+  cancelAnimationFrame(state.frame);
+  letSleep();
+  if ("speechSynthesis" in window && !completed) window.speechSynthesis.cancel();
+  // The id is made once, here: saving twice (or a retry) can never make two logs.
+  state.log = { id: crypto.randomUUID(), endedAt: new Date().toISOString() };
+  const advice = $("[data-stop-advice]");
+  advice.hidden = !state.stop;
+  if (state.stop) {
+    const box = root.querySelector(`[name=hurt][value="${state.stop.exercise}"]`);
+    if (box) box.checked = true;
+  }
+  showPhase("after");
+  $("[data-after-heading]").focus();
+}
+
+function logBody(form) {
+  const hurt = new Set(new FormData(form).getAll("hurt"));
+  const slugs = new Set([...Object.keys(state.done), ...hurt]);
+  if (state.stop?.exercise) slugs.add(state.stop.exercise);
+  const painAfter = form.elements.pain_after.value;
+  return {
+    id: state.log.id,
+    program_version: data.program_version,
+    block_day: data.day,
+    block_time: data.block_time,
+    started_at: state.startedAt,
+    ended_at: state.log.endedAt,
+    pain_before: state.painBefore,
+    pain_after: painAfter === "" ? null : Number(painAfter),
+    difficulty: form.elements.difficulty.value || "",
+    completed: state.completed,
+    stopped: Boolean(state.stop),
+    exercises: [...slugs].map((slug) => {
+      const done = state.done[slug];
+      const stopped = state.stop?.exercise === slug;
+      return {
+        id: crypto.randomUUID(),
+        exercise: slug,
+        sets_done: done ? done.sets.size : 0,
+        reps_done: done ? done.reps.size : 0,
+        hurt: hurt.has(slug) || stopped,
+        stopped,
+        stop_reason: stopped ? state.stop.reason : "",
+      };
+    }),
+  };
+}
+
+async function save(form) {
+  const button = form.querySelector("[data-action=save]");
+  button.disabled = true;
+  const body = state.log.body || (state.log.body = logBody(form));
+  await enqueue(data.urls.sessions, body);
+  let result;
+  try {
+    result = await flush();
+  } catch {
+    result = { left: 1 };
+  }
+  syncNow();
+  showPhase("saved");
+  $("[data-saved-detail]").textContent = result.left > 0
+    ? "Saved on this device. It will be sent as soon as you are back online."
+    : "Your session is recorded.";
+  $("[data-saved-heading]").focus();
+}
+
+root.querySelector("[data-phase=before]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  start(Number(event.target.elements.pain_before.value));
+});
+
+root.querySelector("[data-phase=after]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  save(event.target);
+});
+
+root.querySelector("[data-phase=stop]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  state.stop = { exercise: currentExercise(), reason: event.target.elements.stop_reason.value };
+  finish(false);
+});
+
+const actions = {
+  pause: () => (state.paused ? resume() : pause()),
+  back: () => go(state.index - 1),
+  skip: () => go(state.index + 1),
+  speech: (button) => {
+    state.speech = !state.speech;
+    localStorage.setItem("midback-speech", state.speech ? "on" : "off");
+    button.setAttribute("aria-pressed", String(state.speech));
+    if (!state.speech && "speechSynthesis" in window) window.speechSynthesis.cancel();
+  },
+  hurt: () => {
+    pause();
+    showPhase("stop");
+    root.querySelector("[data-phase=stop] input").focus();
+  },
+  "cancel-stop": () => {
+    showPhase("play");
+    resume();
+    $("[data-action=pause]").focus();
+  },
+};
+
+root.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  const action = button && actions[button.dataset.action];
+  if (action) action(button);
+});
+
+document.addEventListener("keydown", (event) => {
+  if (!state.playing || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (root.querySelector("[data-phase=play]").hidden) return;
+  const onControl = event.target.closest("button, input, a, select, textarea");
+  if (event.key === " " && !onControl) {
+    event.preventDefault();
+    actions.pause();
+  } else if (event.key === "ArrowRight") {
+    event.preventDefault();
+    actions.skip();
+  } else if (event.key === "ArrowLeft") {
+    event.preventDefault();
+    actions.back();
+  }
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && state.playing) {
+    keepAwake();
+    tick();
+  }
+});
+
+reducedMotion.addEventListener("change", () => {
+  state.illustration = "";
+  if (state.playing) {
+    showIllustration(steps[state.index]);
+    animatePacer();
+  }
+});
+
+$("[data-action=speech]").setAttribute("aria-pressed", String(state.speech));
+showPhase("before");
