@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-api = NinjaAPI(
+
+class MidBackAPI(NinjaAPI):
+    """The API, whose schema also lists the answers every route can give: 401 where a route needs
+    a signed-in device, 400 where it takes a JSON body (malformed JSON)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if operation.get("security"):
+                    responses.setdefault(401, error)
+                if "requestBody" in operation:
+                    responses.setdefault(400, error)
+        return schema
+
+
+api = MidBackAPI(
     title="MidBack API",
     version="1",
     description="Exercise library, tailoring and practice records for mid back pain programs.",

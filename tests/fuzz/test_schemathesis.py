@@ -13,7 +13,6 @@ the CLI: `schemathesis run http://127.0.0.1:PORT/api/openapi.json --max-examples
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import uuid
 from typing import Any
@@ -23,7 +22,6 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from midback.clinic.models import Patient
@@ -35,43 +33,8 @@ EXAMPLES_PER_OPERATION = 40
 ERROR_KEYS = {"error", "field", "code"}
 
 
-def _inline_defs(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            return _inline_defs(defs[ref.removeprefix("#/$defs/")], defs)
-        return {k: _inline_defs(v, defs) for k, v in node.items() if k != "$defs"}
-    if isinstance(node, list):
-        return [_inline_defs(v, defs) for v in node]
-    return node
-
-
-def _with_known_gaps_closed(raw: dict[str, Any]) -> dict[str, Any]:
-    """The schema as it should be, for two gaps this suite found (see the xfail tests below):
-    the /me/ routes answer 401 without a device, and routes with a JSON body answer 400 to
-    malformed JSON, but not all of them say so; and the plan preview's body
-    refers to `#/$defs/...`, which does not resolve inside an OpenAPI document. Both edits are
-    no-ops once the app is fixed."""
-    for path, operations in raw["paths"].items():
-        for operation in operations.values():
-            if path.startswith("/api/v1/me/") and operation.get("security"):
-                operation["responses"].setdefault("401", ERROR_RESPONSE)
-            if "requestBody" in operation:
-                operation["responses"].setdefault("400", ERROR_RESPONSE)
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body and "$defs" in body["schema"]:
-                body["schema"] = _inline_defs(body["schema"], body["schema"]["$defs"])
-    return raw
-
-
-ERROR_RESPONSE = {
-    "description": "Not signed in (401), or a body that is not JSON (400)",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
-}
 APP = get_wsgi_application()
-schema = schemathesis.openapi.from_dict(
-    _with_known_gaps_closed(json.loads(Client().get("/api/openapi.json").content))
-)
+schema = schemathesis.openapi.from_dict(json.loads(Client().get("/api/openapi.json").content))
 schema.app = APP
 schema.location = "/api/openapi.json"
 # Schemathesis sets auth on cases as it collects them, so the token is chosen before any
@@ -109,8 +72,6 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx body is a JSON object with exactly the keys error, field and code."""
     if not 400 <= response.status_code < 500:
         return None
-    if response.status_code == 405 and ninja_plain_405(response):
-        return None  # a known gap: test_it_answers_an_unsupported_method_in_the_error_shape
     try:
         body = json.loads(response.content)
     except ValueError:
@@ -125,10 +86,6 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     return True
 
 
-def ninja_plain_405(response: Any) -> bool:
-    return bool(response.content == b"Method not allowed")
-
-
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -140,31 +97,14 @@ def test_api_answers_without_server_errors_and_in_the_error_shape(
     case: Any, signed_in_patient: Patient
 ) -> None:
     # GZipMiddleware would compress, and the WSGI transport does not decompress.
-    try:
-        case.call_and_validate(
-            headers={"Accept-Encoding": "identity"},
-            additional_checks=[error_shape],
-            excluded_checks=[positive_data_acceptance],
-        )
-    except FailureGroup as group:
-        left = [f for f in group.exceptions if not is_known_lax_date(f)]
-        if len(left) == len(group.exceptions):
-            raise
-        if left:
-            raise FailureGroup(left) from None
-
-
-def is_known_lax_date(failure: Exception) -> bool:
-    """pydantic reads a number as a Unix-time date (day=0 is 1970-01-01): a known gap, see
-    test_it_rejects_a_number_as_a_day. Only that exact failure is let through."""
-    return bool(
-        getattr(failure, "title", "") == "Schema-violating request accepted"
-        and re.search(r"\bday: Incorrect type", str(getattr(failure, "message", "")))
+    case.call_and_validate(
+        headers={"Accept-Encoding": "identity"},
+        additional_checks=[error_shape],
+        excluded_checks=[positive_data_acceptance],
     )
 
 
-# Gaps the fuzzing found, kept visible: each fails today and turns into an XPASS (a failure, as
-# the marks are strict) once the app is fixed, so the workaround above can then be removed.
+# Gaps the fuzzing found once, kept as plain tests so they stay closed.
 
 
 def test_it_answers_an_unsupported_method_in_the_error_shape(library: None) -> None:
@@ -173,7 +113,6 @@ def test_it_answers_an_unsupported_method_in_the_error_shape(library: None) -> N
     assert set(json.loads(response.content)) == ERROR_KEYS
 
 
-@pytest.mark.xfail(strict=True, reason="practice/api.py does not declare 400 and 401")
 def test_it_documents_400_and_401_wherever_they_can_happen() -> None:
     raw = json.loads(Client().get("/api/openapi.json").content)
     missing = [
@@ -189,7 +128,6 @@ def test_it_documents_400_and_401_wherever_they_can_happen() -> None:
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="lax date parsing in practice/schemas.py and api.py")
 def test_it_rejects_a_number_as_a_day(signed_in_patient: Patient) -> None:
     client = Client()
     client.cookies[COOKIE_NAME] = DEVICE_TOKEN

@@ -28,7 +28,7 @@ from midback.practice.devices import (
 )
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, SessionLog
-from midback.practice.schemas import CheckInIn, CheckInOut, SessionLogIn, SessionLogOut
+from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 
 
 class DeviceCookie(APIKeyCookie):
@@ -157,7 +157,7 @@ def program(request: HttpRequest) -> Any:
 
 
 class ScriptQuery(Schema):
-    day: date
+    day: Day
     block: str = programs.FULL
 
 

@@ -6,13 +6,26 @@ or the clock (times in the future, exercises outside the program) live in `actio
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
+
+def _iso_date(value: object) -> object:
+    # pydantic alone reads 0 or "0" as 1970-01-01 (a Unix time); a day is only ever YYYY-MM-DD.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise PydanticCustomError("invalid_date", "must be a date written as YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
 Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Count = Annotated[int, Field(ge=0, le=500, strict=True)]
@@ -48,7 +61,7 @@ class SessionLogIn(_In):
 
     id: UUID
     program_version: Annotated[int, Field(ge=1, strict=True)]
-    block_day: date
+    block_day: Day
     block_time: time | None = None
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
@@ -75,7 +88,7 @@ class CheckInIn(_In):
     """The weekly check-in: pain and up to three activities the person finds hard (PSFS)."""
 
     id: UUID
-    day: date | None = None
+    day: Day | None = None
     pain_now: Pain
     pain_worst: Pain | None = None
     pain_average: Pain | None = None
@@ -88,4 +101,4 @@ class CheckInIn(_In):
 class CheckInOut(Schema):
     id: UUID
     created: bool
-    day: date
+    day: Day
