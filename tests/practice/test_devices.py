@@ -86,6 +86,8 @@ def test_signing_out_this_device_forgets_its_cookie(priya: Patient) -> None:
     response = phone.post("/app/devices/", {"action": "this"})
     assert response.status_code == 302 and response["Location"] == "/welcome/"
     assert DeviceSession.objects.get(patient=priya).revoked_at is not None
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert response.cookies["midback_device"]["max-age"] == 0
 
 
 def test_the_devices_page_lists_devices_and_marks_this_one(priya: Patient) -> None:

@@ -257,6 +257,9 @@ def devices(request: HttpRequest) -> HttpResponse:
                 do_sign_out_device(request, me)
             response = redirect("practice:welcome")
             response.delete_cookie(COOKIE_NAME)
+            # On a shared device the next person must not find this person's cached pages,
+            # queued logs or service worker.
+            response["Clear-Site-Data"] = '"cache", "storage"'
             return response
         count = do_revoke_devices(request, patient, keep=me)
         messages.success(
