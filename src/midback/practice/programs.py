@@ -12,13 +12,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.content.loader import Library
-from midback.content.models import ExerciseVersion
 from midback.plans.schema import Block, Plan, PlanItem
 from midback.plans.script import Script, script
 from midback.practice.errors import LogError
@@ -60,21 +58,30 @@ def current_version(patient: Patient) -> ProgramVersion | None:
     return program.current if program is not None else None
 
 
+# A program version never changes once saved, so what is computed from one is kept per process.
+# The key carries the creation time as well as the id, because a test database (or a restored
+# one) can hand the same id to a different version.
+_by_version: dict[tuple[Any, ...], Any] = {}
+CACHE_LIMIT = 2048
+
+
+def _memo(key: tuple[Any, ...], make: Any) -> Any:
+    if key not in _by_version:
+        if len(_by_version) >= CACHE_LIMIT:
+            _by_version.clear()
+        _by_version[key] = make()
+    return _by_version[key]
+
+
 def version_library(version: ProgramVersion) -> Library:
     """The exercise content this program version was made with (pinned, so later edits wait)."""
-    versions = version.exercise_versions.select_related("exercise").order_by("exercise__order")
-    specs = {v.exercise.slug: v.spec for v in versions}
-    return Library(specs)
 
+    def load() -> Library:
+        versions = version.exercise_versions.select_related("exercise").order_by("exercise__order")
+        return Library({v.exercise.slug: v.spec for v in versions})
 
-def current_library() -> Library:
-    """The library's current content, as the planner needs it for a new plan."""
-    versions = ExerciseVersion.objects.select_related("exercise").filter(exercise__current=F("id"))
-    specs = {
-        v.exercise.slug: v.spec
-        for v in sorted(versions, key=lambda v: (v.exercise.order, v.exercise.slug))
-    }
-    return Library(specs)
+    library: Library = _memo(("library", version.pk, version.created_at), load)
+    return library
 
 
 def block_key(block_time: time | None) -> str:
@@ -171,8 +178,13 @@ def items_for(plan: Plan, block: Block | None) -> list[PlanItem]:
 def script_for(version: ProgramVersion, block: Block | None) -> tuple[Script, Library]:
     """The session script of a block (or of the whole routine) and the library it used."""
     library = version_library(version)
-    items = [i for i in items_for(parse_plan(version.plan), block) if i.exercise in library]
-    return script(items, library), library
+
+    def build() -> Script:
+        items = [i for i in items_for(parse_plan(version.plan), block) if i.exercise in library]
+        return script(items, library)
+
+    key = ("script", version.pk, version.created_at, block.model_dump_json() if block else None)
+    return _memo(key, build), library
 
 
 HISTORY = timedelta(days=60)
