@@ -1,5 +1,193 @@
-"""Reminder endpoints (web push subscriptions, snooze, skip) under /api/v1/."""
+"""Reminder endpoints under /api/v1/me/: the VAPID key, push subscriptions, snooze and skip.
 
-from ninja import Router
+All act for the patient signed in on this device (`get_patient_for_device`). Changes need a JSON
+body (`Content-Type: application/json`): a cross-site form cannot send one without a CORS
+preflight this site never grants, which with the SameSite=Lax device cookie stops CSRF.
+"""
+
+from __future__ import annotations
+
+import binascii
+import ipaddress
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.responses import Status
+from pydantic import Field, field_validator
+
+from midback.api import ErrorOut, error_response
+from midback.clinic.models import Patient
+from midback.practice.devices import get_patient_for_device
+from midback.reminders import actions
+from midback.reminders.conf import conf
+from midback.reminders.vapid import b64url_decode, vapid_keys
 
 router = Router(tags=["reminders"])
+
+
+def _patient(request: HttpRequest, *, change: bool = False) -> Patient | HttpResponse:
+    patient = get_patient_for_device(request)
+    if patient is None:
+        return error_response(request, 401, "Sign in first", "unauthorized")
+    if change and request.content_type != "application/json":
+        return error_response(
+            request, 415, "Send JSON (Content-Type: application/json)", "unsupported_media_type"
+        )
+    return patient
+
+
+class VapidKeyOut(Schema):
+    public_key: str = Field(description="the applicationServerKey for PushManager.subscribe")
+
+
+@router.get("/push/key", response={200: VapidKeyOut, 401: ErrorOut})
+def push_key(request: HttpRequest) -> object:
+    """The site's VAPID public key (base64url), for `pushManager.subscribe`."""
+    found = _patient(request)
+    if isinstance(found, HttpResponse):
+        return found
+    return {"public_key": vapid_keys().public_key}
+
+
+def _b64(value: str, size: int, what: str) -> str:
+    try:
+        raw = b64url_decode(value)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{what} must be base64url") from None
+    if len(raw) != size or (size == 65 and raw[0] != 4):
+        raise ValueError(f"{what} must be {size} bytes")
+    return value.rstrip("=")
+
+
+class KeysIn(Schema):
+    p256dh: str = Field(max_length=100)
+    auth: str = Field(max_length=40)
+
+    @field_validator("p256dh")
+    @classmethod
+    def _p256dh(cls, value: str) -> str:
+        return _b64(value, 65, "an uncompressed P-256 public key")
+
+    @field_validator("auth")
+    @classmethod
+    def _auth(cls, value: str) -> str:
+        return _b64(value, 16, "the auth secret")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SubscriptionIn(Schema):
+    endpoint: str = Field(max_length=1000)
+    keys: KeysIn
+    expirationTime: float | None = None  # named as PushSubscription.toJSON() names it
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if parts.scheme == "https" and host and not _is_loopback(host):
+            return value
+        # Plain http only to this machine and only when allowed (tests, benchmarks): the worker
+        # must not be made to post to arbitrary internal addresses.
+        if parts.scheme in ("http", "https") and _is_loopback(host) and conf().allow_http_push:
+            return value
+        raise ValueError("must be an https:// push service URL")
+
+
+class SubscriptionOut(Schema):
+    id: int
+    endpoint: str
+
+
+class EndpointIn(Schema):
+    endpoint: str = Field(max_length=1000)
+
+
+@router.post(
+    "/push/subscriptions",
+    response={201: SubscriptionOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut, 422: ErrorOut},
+)
+def subscribe(request: HttpRequest, payload: SubscriptionIn) -> object:
+    """Store this browser's push subscription (idempotent per endpoint)."""
+    found = _patient(request, change=True)
+    if isinstance(found, HttpResponse):
+        return found
+    subscription = actions.do_subscribe(
+        request,
+        found,
+        endpoint=payload.endpoint,
+        p256dh=payload.keys.p256dh,
+        auth=payload.keys.auth,
+        label=request.headers.get("user-agent", ""),
+    )
+    return Status(201, {"id": subscription.pk, "endpoint": subscription.endpoint})
+
+
+@router.delete(
+    "/push/subscriptions",
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 415: ErrorOut, 422: ErrorOut},
+)
+def unsubscribe(request: HttpRequest, payload: EndpointIn) -> object:
+    """Forget this browser's subscription; 404 if it is not the signed-in patient's."""
+    found = _patient(request, change=True)
+    if isinstance(found, HttpResponse):
+        return found
+    actions.do_unsubscribe(request, found, payload.endpoint)
+    return Status(204, None)
+
+
+class SnoozeIn(Schema):
+    minutes: Literal[15, 30]
+
+
+class ReminderOut(Schema):
+    block_id: str
+    status: str
+    due_at: datetime
+
+
+@router.post(
+    "/reminders/{block_id}/snooze",
+    response={
+        200: ReminderOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
+)
+def snooze(request: HttpRequest, block_id: str, payload: SnoozeIn) -> object:
+    """Remind again about this block in 15 or 30 minutes."""
+    found = _patient(request, change=True)
+    if isinstance(found, HttpResponse):
+        return found
+    row = actions.do_snooze(request, found, block_id[:32], payload.minutes)
+    return {"block_id": row.block_id, "status": row.status, "due_at": row.due_at}
+
+
+class SkipOut(Schema):
+    skipped: int
+
+
+@router.post(
+    "/reminders/{block_id}/skip-today",
+    response={200: SkipOut, 401: ErrorOut, 404: ErrorOut, 415: ErrorOut},
+)
+def skip_today(request: HttpRequest, block_id: str) -> object:
+    """No more reminders on the local day of this block."""
+    found = _patient(request, change=True)
+    if isinstance(found, HttpResponse):
+        return found
+    return {"skipped": actions.do_skip_day(request, found, block_id[:32])}

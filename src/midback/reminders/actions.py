@@ -1,0 +1,391 @@
+"""Changes to reminders: preferences, feeds, push subscriptions, snooze, skip, and rescheduling.
+
+Each `do_*` runs in a transaction and writes the audit row. `sync_patient` is the scheduler: it
+makes the patient's due reminders for the next days match their program and preferences, and is
+called whenever either changes (and periodically by the worker, to move the horizon forward).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from midback.clinic.audit import audit
+from midback.clinic.models import Patient, Program
+from midback.practice.devices import digest, new_secret
+from midback.reminders.conf import conf
+from midback.reminders.models import CalendarFeed, PushSubscription, Reminder, ReminderSettings
+from midback.reminders.schedule import (
+    Preferences,
+    block_id,
+    local_to_utc,
+    occurrences,
+    parse_schedule,
+)
+
+SNOOZE_MINUTES = (15, 30)
+
+
+def zone_of(patient: Patient) -> ZoneInfo:
+    try:
+        return ZoneInfo(patient.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def settings_for(patient: Patient) -> ReminderSettings:
+    """The patient's reminder settings, made with the defaults the first time."""
+    found = ReminderSettings.objects.filter(patient=patient).first()
+    if found is not None:
+        return found
+    found, _ = ReminderSettings.objects.get_or_create(
+        patient=patient, defaults={"clinic_id": patient.clinic_id}
+    )
+    return found
+
+
+def preferences(settings: ReminderSettings) -> Preferences:
+    return Preferences(
+        quiet_start=settings.quiet_start,
+        quiet_end=settings.quiet_end,
+        days_off=frozenset(settings.days_off or []),
+    )
+
+
+def current_plan(patient: Patient) -> tuple[dict[str, Any], int]:
+    """The plan of the patient's current program version and its number ({} and 0 if none)."""
+    program = Program.objects.select_related("current").filter(patient=patient).first()
+    if program is None or program.current is None:
+        return {}, 0
+    return program.current.plan or {}, program.current.number
+
+
+@dataclass(frozen=True)
+class Wanted:
+    channel: str
+    block_id: str
+    local_date: date
+    local_time: time
+    due_at: datetime
+    exercises: list[str]
+    minutes: int
+
+
+def wanted_reminders(
+    patient: Patient,
+    settings: ReminderSettings,
+    plan: dict[str, Any],
+    now: datetime,
+    *,
+    has_push: bool,
+) -> list[Wanted]:
+    """Every reminder the patient should get from `now - grace` to the horizon, per channel."""
+    zone = zone_of(patient)
+    prefs = preferences(settings)
+    today = now.astimezone(zone).date()
+    last = today + timedelta(days=conf().horizon_days - 1)  # today counts as the first day
+    since = now - conf().grace
+    channels = []
+    if settings.push_enabled and has_push:
+        channels.append(Reminder.Channel.PUSH)
+    if settings.email == ReminderSettings.Email.PER_BLOCK and patient.email:
+        channels.append(Reminder.Channel.EMAIL)
+    blocks = parse_schedule(plan.get("schedule") or [])
+    wanted: list[Wanted] = []
+    days_with_blocks: dict[date, list[str]] = {}
+    for occ in occurrences(blocks, zone, today - timedelta(days=1), last):
+        if not prefs.allows(occ):
+            continue
+        days_with_blocks.setdefault(occ.local_date, [])
+        if occ.due_at <= since:
+            continue
+        bid = block_id(settings.block_salt, occ.local_date, occ.hhmm)
+        for channel in channels:
+            wanted.append(
+                Wanted(
+                    channel=channel,
+                    block_id=bid,
+                    local_date=occ.local_date,
+                    local_time=occ.block.time,
+                    due_at=occ.due_at,
+                    exercises=list(occ.block.exercises),
+                    minutes=occ.block.minutes,
+                )
+            )
+    if settings.email == ReminderSettings.Email.DAILY and patient.email:
+        hhmm = settings.digest_time.strftime("%H%M")
+        for day in sorted(days_with_blocks):
+            _, due = local_to_utc(day, settings.digest_time, zone)
+            if due <= since:
+                continue
+            wanted.append(
+                Wanted(
+                    channel=Reminder.Channel.DIGEST,
+                    block_id=block_id(settings.block_salt, day, hhmm, kind="day"),
+                    local_date=day,
+                    local_time=settings.digest_time,
+                    due_at=due,
+                    exercises=[],
+                    minutes=0,
+                )
+            )
+    return wanted
+
+
+@transaction.atomic
+def sync_patient(
+    patient: Patient,
+    *,
+    plan: dict[str, Any] | None = None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Make the patient's pending reminders match their program and preferences; returns changes.
+
+    Only pending, unsnoozed rows are touched: what was sent, missed, skipped or snoozed, and what
+    a worker holds right now, stays as it is, so rescheduling never sends a block twice.
+    """
+    now = now or timezone.now()
+    settings = settings_for(patient)
+    # Lock the settings row: two reschedules of one patient (a program save and a worker's
+    # horizon pass) then run one after the other instead of fighting over the same rows.
+    settings = ReminderSettings.objects.select_for_update().get(pk=settings.pk)
+    if plan is None or version is None:
+        plan, version = current_plan(patient)
+    has_push = PushSubscription.objects.filter(patient=patient).exists()
+    wanted = {
+        (w.block_id, w.channel): w
+        for w in wanted_reminders(patient, settings, plan, now, has_push=has_push)
+    }
+    zone = zone_of(patient)
+    existing = {
+        (r.block_id, r.channel): r
+        for r in Reminder.objects.filter(
+            patient=patient, local_date__gte=now.astimezone(zone).date() - timedelta(days=1)
+        )
+    }
+    stale = [
+        r.pk
+        for key, r in existing.items()
+        if key not in wanted and r.status == Reminder.Status.PENDING and not r.snoozed
+    ]
+    changed = []
+    for key, w in wanted.items():
+        row = existing.get(key)
+        if row is None or row.status != Reminder.Status.PENDING or row.snoozed:
+            continue
+        if (row.due_at, row.exercises, row.minutes, row.program_version) != (
+            w.due_at,
+            w.exercises,
+            w.minutes,
+            version,
+        ):
+            row.due_at = row.not_before = w.due_at
+            row.exercises, row.minutes, row.program_version = w.exercises, w.minutes, version
+            changed.append(row)
+    new = [
+        Reminder(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            channel=w.channel,
+            block_id=w.block_id,
+            local_date=w.local_date,
+            local_time=w.local_time,
+            due_at=w.due_at,
+            not_before=w.due_at,
+            program_version=version,
+            exercises=w.exercises,
+            minutes=w.minutes,
+        )
+        for key, w in wanted.items()
+        if key not in existing and w.due_at > now
+    ]
+    Reminder.objects.filter(pk__in=stale).delete()
+    Reminder.objects.bulk_update(
+        changed, ["due_at", "not_before", "exercises", "minutes", "program_version"]
+    )
+    # ignore_conflicts: a concurrent horizon pass may have written the same block already.
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return len(stale) + len(changed) + len(new)
+
+
+def sync_all(now: datetime | None = None) -> int:
+    """Reschedule every patient with a current program (moves the horizon forward)."""
+    total = 0
+    patients = Patient.objects.filter(archived_at=None, programs__current__isnull=False).distinct()
+    for patient in patients.iterator():
+        total += sync_patient(patient, now=now)
+    return total
+
+
+# Preferences -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_save_settings(
+    request: HttpRequest | None,
+    patient: Patient,
+    *,
+    push_enabled: bool,
+    email: str,
+    digest_time: time,
+    quiet_start: time | None,
+    quiet_end: time | None,
+    days_off: list[str],
+    email_address: str | None = None,
+) -> ReminderSettings:
+    """Save the patient's reminder choices and reschedule their reminders to match."""
+    if email_address is not None and email_address != patient.email:
+        patient.email = email_address
+        patient.save(update_fields=["email"])
+    settings = settings_for(patient)
+    settings.push_enabled = push_enabled
+    settings.email = email
+    settings.digest_time = digest_time
+    settings.quiet_start, settings.quiet_end = quiet_start, quiet_end
+    settings.days_off = sorted(set(days_off))
+    settings.updated_at = timezone.now()
+    settings.save()
+    sync_patient(patient)
+    audit(request, patient.clinic, "update", settings, "reminder settings")
+    return settings
+
+
+# Calendar feeds --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_feed(request: HttpRequest | None, patient: Patient) -> tuple[CalendarFeed, str]:
+    """A new secret feed; any earlier one stops working. Returns it with the plain token (once)."""
+    now = timezone.now()
+    CalendarFeed.objects.filter(patient=patient, revoked_at=None).update(revoked_at=now)
+    token = new_secret()
+    feed = CalendarFeed.objects.create(
+        clinic=patient.clinic, patient=patient, token_hash=digest(token)
+    )
+    audit(request, patient.clinic, "create", feed, "calendar feed")
+    return feed, token
+
+
+@transaction.atomic
+def do_revoke_feeds(request: HttpRequest | None, patient: Patient) -> int:
+    count = CalendarFeed.objects.filter(patient=patient, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    audit(request, patient.clinic, "revoke", patient, f"revoked {count} calendar feeds")
+    return count
+
+
+def active_feed(patient: Patient) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(patient=patient, revoked_at=None).first()
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed a token opens, or None. Looked up by the token's SHA-256, as stored."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        CalendarFeed.objects.select_related("patient", "patient__clinic")
+        .filter(token_hash=digest(token), revoked_at=None, patient__archived_at=None)
+        .first()
+    )
+
+
+# Push subscriptions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_subscribe(
+    request: HttpRequest | None,
+    patient: Patient,
+    *,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    label: str = "",
+) -> PushSubscription:
+    """Store (or refresh) this browser's push subscription for the patient, and schedule pushes.
+
+    A browser has one subscription per site: if another patient signed in on it before, the
+    subscription now belongs to the one signed in now.
+    """
+    subscription, _ = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "clinic": patient.clinic,
+            "patient": patient,
+            "p256dh": p256dh,
+            "auth": auth,
+            "label": label[:120],
+        },
+    )
+    sync_patient(patient)
+    audit(request, patient.clinic, "create", subscription, "push subscription")
+    return subscription
+
+
+@transaction.atomic
+def do_unsubscribe(request: HttpRequest | None, patient: Patient, endpoint: str) -> None:
+    """Forget this browser's subscription. Another patient's endpoint is 'not found', like none."""
+    subscription = PushSubscription.objects.filter(patient=patient, endpoint=endpoint).first()
+    if subscription is None:
+        raise Http404("No such push subscription")
+    subscription.delete()
+    sync_patient(patient)
+    audit(request, patient.clinic, "delete", patient, "push subscription")
+
+
+# Snooze and skip -------------------------------------------------------------------------------
+
+
+def get_reminder_for_patient(patient: Patient, block: str, channel: str) -> Reminder:
+    """The patient's reminder for a block, locked for update; 404 for missing and not-yours."""
+    row = (
+        Reminder.objects.select_for_update()
+        .filter(patient=patient, block_id=block, channel=channel)
+        .first()
+    )
+    if row is None:
+        raise Http404("No such reminder")
+    return row
+
+
+@transaction.atomic
+def do_snooze(request: HttpRequest | None, patient: Patient, block: str, minutes: int) -> Reminder:
+    """Remind again about this block in `minutes` (push). A repeat replaces the notification."""
+    if minutes not in SNOOZE_MINUTES:
+        raise ValueError(f"minutes: must be one of {SNOOZE_MINUTES}")
+    row = get_reminder_for_patient(patient, block, Reminder.Channel.PUSH)
+    if row.status == Reminder.Status.SKIPPED:
+        return row
+    when = timezone.now() + timedelta(minutes=minutes)
+    row.status = Reminder.Status.PENDING
+    row.due_at = row.not_before = when
+    row.snoozed = True
+    row.lease_owner, row.lease_until = "", None
+    row.save()
+    audit(request, patient.clinic, "update", row, f"snoozed {minutes} min")
+    return row
+
+
+@transaction.atomic
+def do_skip_day(request: HttpRequest | None, patient: Patient, block: str) -> int:
+    """Skip the rest of the day that `block` is on: no more reminders that local day."""
+    row = (
+        Reminder.objects.filter(patient=patient, block_id=block).order_by("channel").first()
+        if block
+        else None
+    )
+    if row is None:
+        raise Http404("No such reminder")
+    count = Reminder.objects.filter(
+        patient=patient, local_date=row.local_date, status=Reminder.Status.PENDING
+    ).update(status=Reminder.Status.SKIPPED, lease_owner="", lease_until=None)
+    audit(request, patient.clinic, "update", patient, f"skipped {row.local_date} ({count})")
+    return count

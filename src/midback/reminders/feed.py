@@ -1,0 +1,72 @@
+"""The calendar (ICS) of a patient's blocks: one event per block occurrence, with an alarm.
+
+Each event's UID is the block id (the same id the push Topic and notification tag carry), so a
+calendar that re-reads the feed updates events instead of adding copies; SEQUENCE is the program
+version, so every program change is seen as a newer revision. Times are in the patient's zone
+with the VTIMEZONE the window needs. Days off are left out; blocks in quiet hours keep their
+event but have no alarm.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event
+from icalendar.enums import TRANSP
+
+from midback.clinic.models import Patient
+from midback.reminders.actions import current_plan, preferences, settings_for, zone_of
+from midback.reminders.conf import site_host
+from midback.reminders.messages import exercise_names, player_path
+from midback.reminders.schedule import WEEKDAYS, block_id, occurrences, parse_schedule
+
+PAST_DAYS = 7
+FUTURE_DAYS = 42
+REFRESH = timedelta(hours=6)
+
+
+def patient_calendar(patient: Patient, now: datetime | None = None) -> Calendar:
+    """The patient's calendar from a week ago to six weeks ahead."""
+    now = now or timezone.now()
+    zone = zone_of(patient)
+    reminder_settings = settings_for(patient)
+    prefs = preferences(reminder_settings)
+    plan, version = current_plan(patient)
+    today = now.astimezone(zone).date()
+    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    calendar = Calendar.new(
+        prodid="-//MidBack//Reminders//EN",
+        name="MidBack exercises",
+        description="Your MidBack exercise breaks",
+        refresh_interval=REFRESH,
+    )
+    calendar.add("X-WR-TIMEZONE", str(zone))
+    # Outlook and Google read the older X-PUBLISHED-TTL rather than REFRESH-INTERVAL.
+    calendar.add("X-PUBLISHED-TTL", REFRESH)
+    host = site_host()
+    for occ in occurrences(parse_schedule(plan.get("schedule") or []), zone, first, last):
+        if WEEKDAYS[occ.local_date.weekday()] in prefs.days_off:
+            continue
+        names = ", ".join(exercise_names(list(occ.block.exercises))) or "Exercises"
+        link = settings.SITE_URL + player_path(occ.local_date, occ.block.time)
+        event = Event.new(
+            uid=f"{block_id(reminder_settings.block_salt, occ.local_date, occ.hhmm)}@{host}",
+            sequence=version,
+            stamp=now,
+            start=occ.local_start,
+            end=occ.local_start + timedelta(minutes=max(occ.block.minutes, 1)),
+            summary=f"MidBack: {names}",
+            description=f"{names} · {occ.block.minutes} min\nStart: {link}",
+            url=link,
+            transparency=TRANSP.TRANSPARENT,
+        )
+        if not prefs.is_quiet(occ.local_start.time()):
+            alarm = Alarm.new(description=f"MidBack break: {names}")
+            alarm.add("ACTION", "DISPLAY")
+            alarm.add("TRIGGER", timedelta(0))
+            event.add_component(alarm)
+        calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=first, last_date=last + timedelta(days=1))
+    return calendar

@@ -1,0 +1,53 @@
+"""The reminder settings form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from midback.reminders.models import ReminderSettings
+from midback.reminders.schedule import WEEKDAYS
+
+DAY_NAMES = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+
+
+class ReminderSettingsForm(forms.Form):
+    push_enabled = forms.BooleanField(required=False, label="Notifications on my devices")
+    email = forms.ChoiceField(
+        choices=ReminderSettings.Email.choices, widget=forms.RadioSelect, label="Email"
+    )
+    email_address = forms.EmailField(required=False, label="Email address")
+    digest_time = forms.TimeField(
+        label="Send the summary at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_start = forms.TimeField(
+        required=False,
+        label="Quiet from",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_end = forms.TimeField(
+        required=False,
+        label="until",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    days_off = forms.MultipleChoiceField(
+        required=False,
+        choices=list(DAY_NAMES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="No reminders on",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
+            self.add_error("quiet_end", "Give both times for quiet hours, or neither.")
+        if data.get("email", "off") != "off" and not data.get("email_address"):
+            self.add_error("email_address", "Give an email address to get reminders by email.")
+        return data

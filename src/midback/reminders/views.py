@@ -1,0 +1,161 @@
+"""The patient's reminder pages, the one-off .ics download and the secret calendar feed."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from midback.clinic.audit import audit
+from midback.clinic.models import Patient
+from midback.practice.devices import patient_required
+from midback.reminders import actions
+from midback.reminders.feed import patient_calendar
+from midback.reminders.forms import ReminderSettingsForm
+from midback.reminders.models import CalendarFeed, PushSubscription, Reminder
+from midback.reminders.vapid import vapid_keys
+
+NEW_FEED_SESSION_KEY = "reminders_new_feed"
+
+
+def _patient(request: HttpRequest) -> Patient:
+    # patient_required has already run get_patient_for_device and set this.
+    patient: Patient = request.patient  # type: ignore[attr-defined]
+    return patient
+
+
+def feed_links(token: str) -> dict[str, str]:
+    """The feed URL and one-tap links to subscribe in common calendar apps."""
+    url = f"{settings.SITE_URL}/calendar/{token}.ics"
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {
+        "url": url,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(url, safe="")
+        + "&name=MidBack",
+    }
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """Channels, quiet hours, days off, email and the calendar link, on one page."""
+    patient = _patient(request)
+    current = actions.settings_for(patient)
+    if request.method == "POST":
+        form = ReminderSettingsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            actions.do_save_settings(
+                request,
+                patient,
+                push_enabled=data["push_enabled"],
+                email=data["email"],
+                digest_time=data["digest_time"],
+                quiet_start=data["quiet_start"],
+                quiet_end=data["quiet_end"],
+                days_off=data["days_off"],
+                email_address=data["email_address"] or patient.email,
+            )
+            return redirect(f"{request.path}?saved=1")
+    else:
+        form = ReminderSettingsForm(
+            initial={
+                "push_enabled": current.push_enabled,
+                "email": current.email,
+                "email_address": patient.email,
+                "digest_time": current.digest_time,
+                "quiet_start": current.quiet_start,
+                "quiet_end": current.quiet_end,
+                "days_off": current.days_off,
+            }
+        )
+    new_token = request.session.pop(NEW_FEED_SESSION_KEY, None)
+    upcoming = (
+        Reminder.objects.filter(
+            patient=patient, status=Reminder.Status.PENDING, due_at__gte=timezone.now()
+        )
+        .exclude(channel=Reminder.Channel.DIGEST)
+        .order_by("due_at")
+        .values("local_date", "local_time", "due_at")
+        .distinct()[:3]
+    )
+    return render(
+        request,
+        "reminders/settings.html",
+        {
+            "form": form,
+            "saved": request.GET.get("saved") == "1" and request.method == "GET",
+            "feed": actions.active_feed(patient),
+            "new_feed": feed_links(new_token) if new_token else None,
+            "devices": PushSubscription.objects.filter(patient=patient).count(),
+            "vapid_public_key": vapid_keys().public_key,
+            "upcoming": upcoming,
+            "patient": patient,
+        },
+    )
+
+
+@patient_required
+@require_POST
+def feed_new(request: HttpRequest) -> HttpResponse:
+    """Make a new secret calendar link (the old one stops working) and show it once."""
+    _, token = actions.do_create_feed(request, _patient(request))
+    # Kept in the session only until the next page shows it; the database has its hash alone.
+    request.session[NEW_FEED_SESSION_KEY] = token
+    return redirect("reminders:settings")
+
+
+@patient_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    actions.do_revoke_feeds(request, _patient(request))
+    return redirect("reminders:settings")
+
+
+@patient_required
+@require_GET
+def calendar_help(request: HttpRequest) -> HttpResponse:
+    """How to subscribe to the feed in Google Calendar, Apple Calendar and Outlook."""
+    return render(
+        request, "reminders/calendar_help.html", {"feed": actions.active_feed(_patient(request))}
+    )
+
+
+def _ics_response(patient: Patient, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(
+        patient_calendar(patient).to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    if attachment:
+        response["Content-Disposition"] = 'attachment; filename="midback.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@patient_required
+@require_GET
+def download(request: HttpRequest) -> HttpResponse:
+    """A one-off .ics copy of the coming weeks (does not update; the feed does)."""
+    patient = _patient(request)
+    audit(request, patient.clinic, "read", patient, "calendar download")
+    return _ics_response(patient, attachment=True)
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret feed a calendar app subscribes to. Unknown and revoked tokens answer 404."""
+    found = actions.feed_for_token(token)
+    if found is None:
+        raise Http404("No such calendar")
+    patient = found.patient
+    request.patient = patient  # type: ignore[attr-defined]
+    now = timezone.now()
+    CalendarFeed.objects.filter(pk=found.pk).update(last_fetched_at=now)
+    audit(request, patient.clinic, "read", found, "calendar feed fetched")
+    return _ics_response(patient, attachment=False)
