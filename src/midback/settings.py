@@ -74,6 +74,8 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), DATA_DIR / "midback.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The dashboard's covering index is PostgreSQL-only by design; SQLite just skips it.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -127,6 +129,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Email (reminders and summaries). Development prints mail to the console.
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if envstr("EMAIL_HOST", "")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "MidBack <reminders@midback.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.core.management import call_command
@@ -18,6 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not deliver reminders from this process (run `midback worker` instead)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         addrport: str = options["addrport"]
@@ -34,10 +40,28 @@ class Command(BaseCommand):
                     f"  Demo patient's link:   {base}/join/{code}  (single use, 24 hours)",
                     f"  Clinic portal login:   {base}/clinic/login/"
                     f"  ({DEMO_PRACTITIONER_EMAIL} / {DEMO_PRACTITIONER_PASSWORD})",
+                    f"  Reminder settings:     {base}/app/reminders/  (after opening the link)",
                     f"  API docs:              {base}/api/docs",
+                    "  Reminders are delivered by "
+                    + (
+                        "`midback worker`." if options["no_worker"] else "a worker in this process."
+                    ),
                     "Press Ctrl+C to stop.",
                     "",
                 ]
             )
         )
+        if not options["no_worker"]:
+            threading.Thread(target=_embedded_worker, name="reminders", daemon=True).start()
         call_command("runserver", addrport, use_reloader=False)
+
+
+def _embedded_worker() -> None:
+    """The embedded default: one reminder worker beside the development server."""
+    from midback.reminders.worker import Worker
+
+    worker = Worker(None)
+    try:
+        worker.run(until_idle=False, poll=2.0, schedule_every=900.0)
+    finally:
+        worker.close()
