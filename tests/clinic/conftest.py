@@ -19,6 +19,7 @@ from django.utils import timezone
 from midback.clinic.actions import do_save_program
 from midback.clinic.models import Clinic, Patient, ProgramVersion, StaffMember
 from midback.clinic.programs import current_library
+from midback.clinic.rollup import refresh_patient_day
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 from midback.practice.models import ExerciseLog, SessionLog
@@ -76,6 +77,7 @@ def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -
         ExerciseLog.objects.create(
             clinic=clinic, session=log, exercise="cat-camel", reps_done=10, sets_done=1
         )
+        refresh_patient_day(clinic.pk, patient.pk, log.block_day)
     client = Client()
     assert client.login(username=email, password=PASSWORD)
     return Side(clinic, staff, patient, version, client)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, ProgramVersion, StaffMember
+from midback.clinic.rollup import refresh_patient_day
 from midback.practice.models import ExerciseLog, Invite, SessionLog
 from tests.clinic.conftest import INTAKE, PASSWORD, Side
 
@@ -263,6 +264,9 @@ def test_the_dashboard_sorts_by_need_and_flags_a_rise_in_pain(harbour: Side) -> 
             pain_after=6,
             completed=True,
         )
+        refresh_patient_day(
+            harbour.clinic.pk, sore.pk, timezone.localdate() - dt.timedelta(days=days_ago)
+        )
     html = harbour.client.get("/clinic/").content.decode()
     assert html.index("Sam Sore") < html.index(calm.display_name)
     assert "Pain up 4 from baseline" in html
@@ -289,6 +293,7 @@ def test_a_stop_flag_suggests_stepping_down_and_applies_in_one_click(harbour: Si
         stop_reason="sharp pain",
         pain_during=7,
     )
+    refresh_patient_day(harbour.clinic.pk, harbour.patient.pk, log.block_day)
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "Suggested: step the dose down" in page
     assert "Stopped an exercise" in harbour.client.get("/clinic/").content.decode()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import AuditEvent, Patient
+from midback.clinic.models import AuditEvent, Patient, PatientDay
 from midback.practice.models import ExerciseLog, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne
@@ -206,6 +206,22 @@ def test_a_stopped_exercise_marks_the_session_stopped_and_hurt(
     assert log.stopped
     stopped = log.exercises.get()
     assert (stopped.hurt, stopped.stop_reason, stopped.pain_during) == (True, "numbness", 6)
+
+
+def test_a_stored_session_updates_the_clinics_daily_rollup(
+    priya: Patient, priya_client: Client
+) -> None:
+    data = body(
+        priya,
+        completed=False,
+        exercises=[exercise(stopped=True, stop_reason="numbness", pain_during=6)],
+    )
+    post(priya_client, data)
+    post(priya_client, data)  # a replay changes nothing
+    day = PatientDay.objects.get(patient=priya)
+    assert (day.sessions_partial, day.stops, day.pain_during_max) == (1, 1, 6)
+    priya.refresh_from_db()
+    assert priya.last_activity_at is not None
 
 
 def test_malformed_json_is_a_400_in_the_error_shape(priya_client: Client) -> None:

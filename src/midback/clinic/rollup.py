@@ -1,13 +1,13 @@
 """Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day.
 
-Each log write recomputes its (patient, day) from the logs in four queries. Recomputing, rather
-than adding to counters, makes replays and edits harmless.
+Whatever writes logs calls `refresh_patient_day` once, in the same transaction, after the
+session and its exercises are stored; it recomputes the day from the logs in four queries.
+Recomputing, rather than adding to counters, makes replays and edits harmless.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, F, Max, Q, Sum
 
@@ -68,12 +68,3 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
         Patient.objects.filter(pk=patient_id).filter(
             Q(last_activity_at=None) | Q(last_activity_at__lt=last)
         ).update(last_activity_at=last)
-
-
-def on_session_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    refresh_patient_day(instance.clinic_id, instance.patient_id, instance.block_day)
-
-
-def on_exercise_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    session = instance.session
-    refresh_patient_day(session.clinic_id, session.patient_id, session.block_day)

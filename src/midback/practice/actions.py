@@ -18,6 +18,7 @@ from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.demo import self_guided_clinic
 from midback.clinic.models import Patient, ProgramVersion
+from midback.clinic.rollup import refresh_patient_day
 from midback.practice.devices import do_start_device_session
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
@@ -125,6 +126,7 @@ def do_record_session(
             )
             detail = "stopped" if log.stopped else ("completed" if log.completed else "partial")
             audit(request, patient.clinic, "create", log, f"session log, {detail}")
+            refresh_patient_day(patient.clinic_id, patient.pk, log.block_day)
     except IntegrityError:
         # Two deliveries of the same log raced; the other one won, and that is the one stored.
         existing = _existing(patient, data)
