@@ -2,6 +2,9 @@
 // Static files: cache first (the version changes whenever one of them does). Pages, the patient
 // API and illustrations: network first, falling back to the last copy, so the player works in
 // flight mode after one visit. Writes (POST) are never touched: the page's outbox retries them.
+// Reminder notifications (show, tap to open the player, snooze, skip) live with the reminders.
+importScripts("/static/reminders/push-sw.js");
+
 const STATIC = `midback-static-${CONFIG.version}`;
 const PAGES = "midback-pages";
 
