@@ -16,7 +16,7 @@ from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.demo import do_create_demo_clinic
 from midback.clinic.models import Clinic, Patient, ProgramVersion
 from midback.content.loader import load_library
-from midback.plans.intake import parse_intake
+from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 
@@ -25,27 +25,7 @@ MELBOURNE = ZoneInfo("Australia/Melbourne")
 
 def desk_intake(**changes: Any) -> dict[str, Any]:
     """A desk worker with moderate pain who can break hourly, Monday to Friday in Melbourne."""
-    intake: dict[str, Any] = {
-        "red_flags": [],
-        "pain_now": 4,
-        "pain_worst_24h": 6,
-        "irritability": "moderate",
-        "work": {
-            "type": "desk",
-            "days": ["mon", "tue", "wed", "thu", "fri"],
-            "start": "09:00",
-            "end": "17:30",
-            "lunch": "12:30",
-            "timezone": "Australia/Melbourne",
-            "breaks": "yes",
-            "hours_sitting": 7,
-        },
-        "constraints": [],
-        "minutes_per_day": 15,
-        "preference": "auto",
-    }
-    intake.update(changes)
-    return intake
+    return example_intake(**changes)
 
 
 def give_program(patient: Patient, intake: dict[str, Any] | None = None) -> ProgramVersion:

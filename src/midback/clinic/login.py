@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,31 +38,45 @@ def is_locked(username: str) -> bool:
 
 
 @transaction.atomic
-def check_password_login(request: HttpRequest, username: str, password: str) -> LoginResult:
-    """Check the password, counting failures; a locked account is refused before checking."""
-    key = username.strip().lower()
+def throttled_login(key: str, check: Callable[[], User | None]) -> User | str:
+    """Run `check` unless `key` is locked out; count its failures. The user, or an error message.
+
+    Unknown accounts count like known ones, so the answers never tell which accounts exist.
+    """
     throttle = _throttle(key)
     now = timezone.now()
     if throttle.locked_until and throttle.locked_until > now:
         minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        return LoginResult(
-            None,
-            f"Too many failed attempts. Try again in {minutes} minutes, or ask your clinic owner.",
-        )
-    user = authenticate(request, username=key, password=password)
-    assert user is None or isinstance(user, User)
-    staff = StaffMember.objects.filter(user=user).first() if user is not None else None
-    if user is None or staff is None:
+        return f"Too many failed attempts. Try again in {minutes} minutes."
+    user = check()
+    if user is None:
         if throttle.first_failure_at is None or now - throttle.first_failure_at > FAILURE_WINDOW:
             throttle.failures, throttle.first_failure_at = 0, now
         throttle.failures += 1
         if throttle.failures >= MAX_FAILURES:
             throttle.locked_until = now + LOCKOUT
         throttle.save()
-        return LoginResult(None, "That email and password don't match an account.")
+        return "That email and password don't match an account."
     throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, None, None
     throttle.save()
-    return LoginResult(user, needs_totp=staff.totp_enabled)
+    return user
+
+
+def check_password_login(request: HttpRequest, username: str, password: str) -> LoginResult:
+    """A staff member's password sign-in, throttled; says whether a TOTP code must follow."""
+    key = username.strip().lower()
+
+    def staff_user() -> User | None:
+        user = authenticate(request, username=key, password=password)
+        if isinstance(user, User) and StaffMember.objects.filter(user=user).exists():
+            return user
+        return None
+
+    result = throttled_login(key, staff_user)
+    if isinstance(result, str):
+        return LoginResult(None, result)
+    staff = StaffMember.objects.get(user=result)
+    return LoginResult(result, needs_totp=staff.totp_enabled)
 
 
 def verify_totp(staff: StaffMember, code: str) -> bool:

@@ -6,6 +6,7 @@ app_name = "practice"
 urlpatterns = [
     path("welcome/", views.welcome, name="welcome"),
     path("join/<str:code>", views.join, name="join"),
+    path("sign-in/", views.sign_in, name="sign_in"),
     path("start/", signup.start, name="start"),
     path("start/seek-care/", signup.seek_care, name="seek_care"),
     path("start/plan/", signup.plan_page, name="start_plan"),

@@ -26,6 +26,12 @@ from pydantic import ValidationError
 
 from midback.clinic.models import Patient
 from midback.practice import programs
+from midback.practice.accounts import (
+    AccountForm,
+    SignInForm,
+    do_password_sign_in,
+    do_set_account,
+)
 from midback.practice.actions import do_record_checkin
 from midback.practice.devices import (
     COOKIE_NAME,
@@ -61,6 +67,30 @@ def welcome(request: HttpRequest) -> HttpResponse:
         request,
         "practice/welcome.html",
         {"signed_in": get_patient_for_device(request) is not None},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Email and password, for a patient who set them up on their first device."""
+    form = SignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = do_password_sign_in(
+            request, form.cleaned_data["email"], form.cleaned_data["password"]
+        )
+        if isinstance(result, str):
+            error = result
+        else:
+            response = redirect("practice:today")
+            set_device_cookie(response, result[1])
+            return response
+    return render(
+        request,
+        "practice/sign_in.html",
+        {"form": form, "error": error},
+        status=401 if error else 200,
     )
 
 
@@ -251,7 +281,19 @@ def checkin(request: HttpRequest) -> HttpResponse:
 def devices(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     me = current_device(request)
-    if request.method == "POST":
+    account = AccountForm(
+        request.POST if request.POST.get("action") == "account" else None,
+        patient=patient,
+        initial={"email": patient.user.email if patient.user else ""},
+    )
+    if request.method == "POST" and request.POST.get("action") == "account":
+        if account.is_valid():
+            do_set_account(
+                request, patient, account.cleaned_data["email"], account.cleaned_data["password"]
+            )
+            messages.success(request, "Saved. Sign in on another device with this email.")
+            return redirect("practice:devices")
+    elif request.method == "POST":
         if request.POST.get("action") == "this":
             if me is not None:
                 do_sign_out_device(request, me)
@@ -275,7 +317,13 @@ def devices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "practice/devices.html",
-        {"patient": patient, "devices": signed_in, "me": me, "section": "devices"},
+        {
+            "patient": patient,
+            "devices": signed_in,
+            "me": me,
+            "section": "devices",
+            "account": account,
+        },
     )
 
 
