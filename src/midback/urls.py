@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from midback.api import api
+from midback.clinic.admin import clinic_admin
 from midback.core import views as core_views
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("", include("midback.reminders.urls")),
     path("", include("midback.clinic.urls")),
     path("api/", api.urls),
+    path("clinic/admin/", clinic_admin.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,7 +21,8 @@ from midback.content.models import Exercise, ExerciseVersion
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
 
-PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# Both kinds of route parameter: path("<int:patient_id>/") and re_path("(?P<object_id>.+)/").
+PARAM = re.compile(r"\(\?P<(?P<rname>\w+)>[^)]*\)|<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 SKIPPED_PREFIXES = ("admin/",)  # Django admin: clinic staff are never is_staff (tested below)
 
 
@@ -43,7 +44,7 @@ def routes() -> list[str]:
 
 def fill(route: str, values: dict[str, str]) -> str:
     def value(match: re.Match[str]) -> str:
-        name = match.group("name")
+        name = match.group("rname") or match.group("name")
         if name not in values:
             raise AssertionError(
                 f"route {route!r} has a parameter {name!r} this test does not know: "
@@ -52,7 +53,7 @@ def fill(route: str, values: dict[str, str]) -> str:
         return values[name]
 
     path = PARAM.sub(value, route)
-    return "/" + path.lstrip("^").rstrip("$").replace("\\", "")
+    return "/" + path.replace("^", "").replace("$", "").replace("\\", "")
 
 
 def own_exercise(side: Side) -> Exercise:
@@ -79,6 +80,11 @@ def values_for(target: Side) -> dict[str, str]:
     exercise = Exercise.objects.filter(clinic=target.clinic).first() or own_exercise(target)
     return {
         "exercise_id": str(exercise.pk),
+        # Django admin (the clinic-scoped site): another clinic's patient through every path.
+        "object_id": str(target.patient.pk),
+        "app_label": "clinic",
+        "url": f"clinic/patient/{target.patient.pk}/change/",
+        "content_type_id": "1",
         "patient_id": str(target.patient.pk),
         "staff_id": str(target.staff.pk),
         "number": str(target.version.number),

@@ -396,3 +396,42 @@ def test_the_handout_with_a_qr_code_makes_an_invite(harbour: Side) -> None:
     response = harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/handout.pdf")
     assert response.content.startswith(b"%PDF")
     assert Invite.objects.filter(patient=harbour.patient).count() == 1
+
+
+# Django admin, scoped to the owner's clinic ----------------------------------------------------
+
+
+def test_an_owner_sees_only_their_clinics_patients_in_the_admin(
+    harbour: Side, northside: Side
+) -> None:
+    page = harbour.client.get("/clinic/admin/clinic/patient/").content.decode()
+    assert "Paul Harbour" in page and "Nora Northside" not in page
+    theirs = harbour.client.get(f"/clinic/admin/clinic/patient/{northside.patient.pk}/change/")
+    assert theirs.status_code == 302  # the admin's "does not exist", never the record
+
+
+def test_an_owner_edits_a_patient_in_the_admin_and_it_is_audited(harbour: Side) -> None:
+    url = f"/clinic/admin/clinic/patient/{harbour.patient.pk}/change/"
+    response = harbour.client.post(
+        url,
+        {
+            "display_name": "Paul H.",
+            "email": "paul@mail.example",
+            "time_zone": "Australia/Melbourne",
+            "archived_at_0": "",
+            "archived_at_1": "",
+        },
+    )
+    assert response.status_code == 302
+    harbour.patient.refresh_from_db()
+    assert harbour.patient.display_name == "Paul H."
+    assert AuditEvent.objects.filter(clinic=harbour.clinic, detail="clinic admin").exists()
+
+
+def test_practitioners_and_strangers_cannot_use_the_clinic_admin(harbour: Side) -> None:
+    assert Client().get("/clinic/admin/").status_code == 302
+    harbour.staff.role = StaffMember.Role.PRACTITIONER
+    harbour.staff.save()
+    response = harbour.client.get("/clinic/admin/clinic/patient/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/clinic/login/?next=")
+    assert "Paul Harbour" not in response.content.decode()
