@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -27,27 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-RED_FLAGS: tuple[str, ...] = (
-    "chest_pain",
-    "breathlessness",
-    "recent_trauma",
-    "fever_or_unwell",
-    "unexplained_weight_loss",
-    "cancer_history",
-    "constant_night_pain",
-    "numbness_or_weakness",
-    "bladder_or_bowel_change",
-    "long_term_steroids",
-)
-CONSTRAINTS: tuple[str, ...] = (
-    "no_floor",
-    "no_overhead",
-    "no_wall",
-    "wrist_pain",
-    "osteoporosis",
-    "pregnancy",
-)
+from midback.content.schema import Constraint
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 RedFlag = Literal[
@@ -62,9 +42,10 @@ RedFlag = Literal[
     "bladder_or_bowel_change",
     "long_term_steroids",
 ]
-ConstraintName = Literal[
-    "no_floor", "no_overhead", "no_wall", "wrist_pain", "osteoporosis", "pregnancy"
-]
+ConstraintName = Constraint
+DAYS: tuple[str, ...] = get_args(Day)
+RED_FLAGS: tuple[str, ...] = get_args(RedFlag)
+CONSTRAINTS: tuple[str, ...] = get_args(Constraint)
 Irritability = Literal["low", "moderate", "high"]
 WorkType = Literal["desk", "standing", "manual", "driving", "shift", "mixed"]
 Breaks = Literal["yes", "sometimes", "no"]
