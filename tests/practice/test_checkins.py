@@ -107,3 +107,24 @@ def test_the_form_shows_errors_next_to_the_field(priya_client: Client) -> None:
     assert page.count('class="error"') >= 3  # the summary, pain now, and the score
     assert 'value="Sleeping"' in page
     assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "payload", ["<script>alert('x')</script>", '"><img src=x onerror=alert(1)>']
+)
+def test_markup_in_an_activity_is_shown_escaped_to_patient_and_clinic(
+    priya: Patient, priya_client: Client, payload: str
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from midback.clinic.models import StaffMember
+
+    assert post(priya_client, activities=[{"activity": payload, "score": 4}]).status_code == 201
+    page = priya_client.get("/app/progress/").content.decode()
+    assert payload not in page and "&lt;" in page
+    user = get_user_model().objects.create_user(username="owner@x.example", password="pw-123456789")
+    StaffMember.objects.create(clinic=priya.clinic, user=user, role="owner", display_name="O")
+    staff = Client()
+    staff.force_login(user)
+    clinic_page = staff.get(f"/clinic/patients/{priya.pk}/").content.decode()
+    assert payload not in clinic_page and "&lt;" in clinic_page
