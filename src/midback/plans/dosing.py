@@ -163,8 +163,10 @@ def dose_item(
         measures.append(f"{reps} reps ({where} of {dose.reps[0]}-{dose.reps[1]})")
     if hold is not None and dose.hold_seconds:
         lo, hi = dose.hold_seconds
-        span = f"{lo}-{hi} s" if lo != hi else f"the set {lo} s"
-        measures.append(f"{hold} s hold{' each side' if dose.per_side else ''} ({where} of {span})")
+        side = " each side" if dose.per_side else ""
+        # A hold with one length (child's pose: 30 s) is simply that length, at every level.
+        span = f" ({where} of {lo}-{hi} s)" if lo != hi else ""
+        measures.append(f"{hold} s hold{side}{span}")
     dose_reason = f"One set of {' and '.join(measures)} for {level} discomfort"
     if level == "high":
         dose_reason += ", in a gentle range with longer rests"
