@@ -435,3 +435,18 @@ def test_practitioners_and_strangers_cannot_use_the_clinic_admin(harbour: Side) 
     response = harbour.client.get("/clinic/admin/clinic/patient/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/clinic/login/?next=")
     assert "Paul Harbour" not in response.content.decode()
+
+
+def test_saving_an_intake_with_a_red_flag_records_it_and_saves_no_program(harbour: Side) -> None:
+    data = editor_post(harbour, action="save", reason="Review", red_flags=["chest_pain"])
+    html = harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/program/", data)
+    assert "Red flags recorded" in html.content.decode()
+    harbour.patient.refresh_from_db()
+    assert harbour.patient.red_flags == ["chest_pain"]
+    assert ProgramVersion.objects.filter(program__patient=harbour.patient).count() == 1
+    dashboard = harbour.client.get("/clinic/").content.decode()
+    assert "Red-flag answers" in dashboard
+    clean = editor_post(harbour, action="save", reason="Cleared by GP")
+    harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/program/", clean)
+    harbour.patient.refresh_from_db()
+    assert harbour.patient.red_flags == []

@@ -68,8 +68,19 @@ def do_save_program(
     version.exercise_versions.set(_exercise_versions(plan))
     program.current = version
     program.save(update_fields=["current"])
-    if patient.baseline_pain is None and intake is not None:
-        patient.baseline_pain = intake.get("pain_now")
-        patient.save(update_fields=["baseline_pain"])
+    if intake is not None:
+        # A new intake without red flags clears the old ones: the dashboard shows the latest.
+        patient.red_flags = list(intake.get("red_flags", []))
+        if patient.baseline_pain is None:
+            patient.baseline_pain = intake.get("pain_now")
+        patient.save(update_fields=["baseline_pain", "red_flags"])
     audit(request, patient.clinic, "create", version, f"program v{number}: {reason}")
     return version
+
+
+@transaction.atomic
+def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: list[str]) -> None:
+    """Keep the red flags the patient answered yes to, so the dashboard puts them first."""
+    patient.red_flags = flags
+    patient.save(update_fields=["red_flags"])
+    audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")

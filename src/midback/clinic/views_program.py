@@ -15,7 +15,7 @@ from midback.clinic.access import (
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import do_save_program
+from midback.clinic.actions import do_record_red_flags, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.editor import (
     IntakeForm,
@@ -77,7 +77,13 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
                     rows = [ItemRow.of(item, library) for item in preview.items]
             else:
                 preview = make_plan(intake, library, items=items)
-        if action == "save":
+        if action == "save" and intake is not None and intake.red_flags:
+            do_record_red_flags(request, patient, list(intake.red_flags))
+            errors.append(
+                "Red flags recorded on the patient's record; no program saved. "
+                "Advise them to seek medical care as shown below."
+            )
+        elif action == "save":
             reason = request.POST.get("reason", "").strip()
             if not reason:
                 errors.append("Say why you are changing the program (it goes in its history).")
