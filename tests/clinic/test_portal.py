@@ -333,6 +333,7 @@ def test_a_patient_exports_as_json_and_csv(harbour: Side) -> None:
     )
     assert data["patient"]["name"] == "Paul Harbour"
     assert len(data["sessions"]) == 3 and len(data["program_versions"]) == 1
+    assert {"reminder_settings", "push_subscriptions", "calendar_feeds"} <= set(data)
     csv_text = harbour.client.get(
         f"/clinic/patients/{harbour.patient.pk}/export/?format=csv"
     ).content.decode()

@@ -26,6 +26,7 @@ from midback.clinic.audit import audit
 from midback.clinic.models import Patient, PatientDay, Program, ProgramVersion
 from midback.practice.devices import do_create_invite
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
+from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 SESSION_COLUMNS = [
     "id",
@@ -72,6 +73,22 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "devices": list(
             DeviceSession.objects.filter(patient=patient).values(
                 "label", "created_at", "last_seen_at", "revoked_at"
+            )
+        ),
+        # Reminder choices and where reminders go; never the secrets (keys, token hashes).
+        "reminder_settings": list(
+            ReminderSettings.objects.filter(patient=patient).values(
+                "push_enabled", "email", "digest_time", "quiet_start", "quiet_end", "days_off"
+            )
+        ),
+        "push_subscriptions": list(
+            PushSubscription.objects.filter(patient=patient).values(
+                "label", "created_at", "last_success_at"
+            )
+        ),
+        "calendar_feeds": list(
+            CalendarFeed.objects.filter(patient=patient).values(
+                "created_at", "revoked_at", "last_fetched_at"
             )
         ),
     }
