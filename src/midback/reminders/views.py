@@ -98,6 +98,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "vapid_public_key": vapid_keys().public_key,
             "upcoming": upcoming,
             "patient": patient,
+            "section": "reminders",
         },
     )
 
@@ -124,7 +125,9 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 def calendar_help(request: HttpRequest) -> HttpResponse:
     """How to subscribe to the feed in Google Calendar, Apple Calendar and Outlook."""
     return render(
-        request, "reminders/calendar_help.html", {"feed": actions.active_feed(_patient(request))}
+        request,
+        "reminders/calendar_help.html",
+        {"feed": actions.active_feed(_patient(request)), "section": "reminders"},
     )
 
 
