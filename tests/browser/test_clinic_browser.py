@@ -45,6 +45,12 @@ def test_a_practitioner_follows_up_and_edits_a_program(
     assert page.get_by_text("Reps for Cat-Camel Stretch must be 10–15.").is_visible()
     page.screenshot(path=str(artifacts / "clinic-editor-desktop.png"), full_page=True)
     assert axe(page) == []
+    page.get_by_label("Reps").first.fill("12")
+    page.get_by_role("button", name="Update preview").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("rowheader", name="Mon–Fri").is_visible()
+    page.screenshot(path=str(artifacts / "clinic-editor-preview-desktop.png"), full_page=True)
+    assert axe(page) == []
     page.close()
 
     phone = browser.new_context(**playwright_devices["Pixel 7"])

@@ -83,27 +83,3 @@ def plan_changes(old: dict[str, Any] | None, new: dict[str, Any], library: Libra
 
 def stored_plan(version_plan: dict[str, Any]) -> Plan:
     return Plan.model_validate(version_plan)
-
-
-DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def week_summary(
-    schedule: list[dict[str, Any]], names: dict[str, str]
-) -> list[tuple[str, list[str]]]:
-    """The weekly schedule with identical days grouped: [("Mon, Tue", ["09:30 Cat-Camel (3 min)"])]."""
-    by_day: dict[str, list[str]] = {day: [] for day in DAY_ORDER}
-    for block in schedule:
-        exercises = ", ".join(names.get(slug, slug) for slug in block["exercises"])
-        by_day[block["day"]].append(f"{block['time']} {exercises} ({block['minutes']} min)")
-    groups: list[tuple[list[str], list[str]]] = []
-    for day in DAY_ORDER:
-        for days, lines in groups:
-            if lines == by_day[day]:
-                days.append(day)
-                break
-        else:
-            groups.append(([day], by_day[day]))
-    return [
-        (", ".join(d.capitalize() for d in days), lines or ["Rest day"]) for days, lines in groups
-    ]

@@ -25,12 +25,12 @@ from midback.clinic.editor import (
     rows_from_post,
     validate_rows,
 )
+from midback.clinic.handout import schedule_groups
 from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion
 from midback.clinic.programs import (
     current_library,
     library_of_version,
     plan_changes,
-    week_summary,
 )
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
@@ -172,9 +172,8 @@ def _context(
 ) -> dict[str, Any]:
     staff = require_staff(request)
     used = {row.exercise for row in rows}
-    names = {slug: spec.name for slug, spec in library.items()}
     return {
-        "week": week_summary([b.model_dump() for b in preview.schedule], names) if preview else [],
+        "week": schedule_groups(preview, library) if preview else [],
         "staff": staff,
         "patient": patient,
         "form": form,
