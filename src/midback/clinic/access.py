@@ -55,6 +55,14 @@ def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
+def _id_or_404(value: int | str, what: str) -> int:
+    """An id from a URL or form; anything that is not a whole number is simply not found."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404(f"No such {what}") from None
+
+
 def require_staff(request: HttpRequest) -> StaffMember:
     staff = staff_of(request)
     if staff is None:
@@ -65,10 +73,7 @@ def require_staff(request: HttpRequest) -> StaffMember:
 def get_patient_for_staff(request: HttpRequest, patient_id: int | str) -> Patient:
     """A patient of the signed-in staff member's clinic, or 404."""
     staff = require_staff(request)
-    try:
-        pk = int(patient_id)
-    except (TypeError, ValueError):
-        raise Http404("No such patient") from None
+    pk = _id_or_404(patient_id, "patient")
     patient = Patient.objects.select_related("clinic").filter(pk=pk, clinic=staff.clinic).first()
     if patient is None:
         raise Http404("No such patient")
@@ -79,10 +84,7 @@ def get_program_version_for_staff(
     request: HttpRequest, patient: Patient, number: int | str
 ) -> ProgramVersion:
     """A version of this patient's program (the patient already passed its check), or 404."""
-    try:
-        pk = int(number)
-    except (TypeError, ValueError):
-        raise Http404("No such version") from None
+    pk = _id_or_404(number, "version")
     version = ProgramVersion.objects.filter(
         program__patient=patient, clinic=patient.clinic, number=pk
     ).first()
@@ -93,10 +95,7 @@ def get_program_version_for_staff(
 
 def get_template_for_staff(request: HttpRequest, template_id: int | str) -> ProgramTemplate:
     staff = require_staff(request)
-    try:
-        pk = int(template_id)
-    except (TypeError, ValueError):
-        raise Http404("No such template") from None
+    pk = _id_or_404(template_id, "template")
     template = ProgramTemplate.objects.filter(pk=pk, clinic=staff.clinic).first()
     if template is None:
         raise Http404("No such template")
@@ -105,10 +104,7 @@ def get_template_for_staff(request: HttpRequest, template_id: int | str) -> Prog
 
 def get_staff_member_for_owner(request: HttpRequest, staff_id: int | str) -> StaffMember:
     owner = require_staff(request)
-    try:
-        pk = int(staff_id)
-    except (TypeError, ValueError):
-        raise Http404("No such staff member") from None
+    pk = _id_or_404(staff_id, "staff member")
     member = StaffMember.objects.select_related("user").filter(pk=pk, clinic=owner.clinic).first()
     if member is None or not owner.is_owner:
         raise Http404("No such staff member")
@@ -118,10 +114,7 @@ def get_staff_member_for_owner(request: HttpRequest, staff_id: int | str) -> Sta
 def get_custom_exercise_for_staff(request: HttpRequest, exercise_id: int | str) -> Exercise:
     """One of the clinic's own exercises, or 404 (built-in ones are edited as data files)."""
     staff = require_staff(request)
-    try:
-        pk = int(exercise_id)
-    except (TypeError, ValueError):
-        raise Http404("No such exercise") from None
+    pk = _id_or_404(exercise_id, "exercise")
     exercise = Exercise.objects.select_related("current").filter(pk=pk, clinic=staff.clinic).first()
     if exercise is None:
         raise Http404("No such exercise")
