@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from midback.content.actions import do_sync_library
 
@@ -28,6 +32,73 @@ CHROMIUM_FLAGS = [
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artifacts"
+
+
+# The clock. Every test that is not a browser test starts at one chosen instant: `--clock=ISO`
+# (or MIDBACK_TEST_CLOCK), else the moment this session started (which an outside fake clock
+# sets). `make test-clock-sweep` runs the suite at the instants where dates and zones part ways.
+SESSION_START = dt.datetime.now(dt.UTC)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("MIDBACK_TEST_CLOCK", ""),
+        help="ISO instant (UTC if no offset) at which every non-browser test starts",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real_clock: runs other processes, so it keeps the machine's own clock"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The fault tests run the app under gunicorn in other processes, on the machine's clock.
+    for item in items:
+        if item.nodeid.startswith("tests/faults/"):
+            item.add_marker(pytest.mark.real_clock)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The instant a test starts at, and that instant's date and time in any zone."""
+
+    now: dt.datetime
+
+    def local(self, zone: str) -> dt.datetime:
+        return self.now.astimezone(ZoneInfo(zone))
+
+    def today(self, zone: str) -> dt.date:
+        return self.local(zone).date()
+
+
+def chosen_instant(config: pytest.Config) -> dt.datetime:
+    text = config.getoption("--clock")
+    if not text:
+        return SESSION_START
+    instant = dt.datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """Travel to the chosen instant (time then runs on from it) for the length of the test.
+
+    Browser tests keep the real clock (the page's clock is set with Playwright's), and so do
+    tests marked `real_clock`, which start servers in other processes.
+    """
+    node = request.node
+    if node.get_closest_marker("browser") or node.get_closest_marker("real_clock"):
+        yield Clock(dt.datetime.now(dt.UTC))
+        return
+    instant = chosen_instant(request.config)
+    # A UTC-aware destination: a zone-aware one would set TZ for the whole process.
+    with time_machine.travel(instant, tick=True):
+        yield Clock(instant)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -61,7 +62,8 @@ def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -
         author=staff,
         note=f"Secret note for {patient_name}",
     )
-    today = timezone.localdate()
+    # Logs are dated in the patient's own zone, as the app dates them.
+    today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
     for days_ago in range(3):
         log = SessionLog.objects.create(
             clinic=clinic,

@@ -24,6 +24,7 @@ from tests.reminders.helpers import due_blocks, subscribe
 from tests.reminders.loopback import PushService
 
 pytestmark = [
+    pytest.mark.real_clock,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
