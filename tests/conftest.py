@@ -7,7 +7,6 @@ import functools
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,17 +60,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.real_clock)
 
 
-@dataclass(frozen=True)
 class Clock:
-    """The instant a test starts at, and that instant's date and time in any zone."""
+    """The test's clock: now, today in any zone, and moving time to a chosen moment."""
 
-    now: dt.datetime
+    def __init__(self, traveller: Any = None) -> None:
+        self._traveller = traveller
+
+    @property
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
 
     def local(self, zone: str) -> dt.datetime:
         return self.now.astimezone(ZoneInfo(zone))
 
     def today(self, zone: str) -> dt.date:
         return self.local(zone).date()
+
+    def move_to(self, moment: dt.datetime, *, tick: bool = False) -> None:
+        """Stop time at an aware moment (or let it run on from there with `tick=True`)."""
+        if self._traveller is None:
+            raise RuntimeError("this test keeps the real clock (browser or real_clock)")
+        if moment.tzinfo is None:
+            raise ValueError("move_to needs an aware datetime")
+        # A UTC destination: a zone-aware one would set TZ for the whole process.
+        self._traveller.move_to(moment.astimezone(dt.UTC), tick=tick)
 
 
 def chosen_instant(config: pytest.Config) -> dt.datetime:
@@ -93,12 +105,12 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
     """
     node = request.node
     if node.get_closest_marker("browser") or node.get_closest_marker("real_clock"):
-        yield Clock(dt.datetime.now(dt.UTC))
+        yield Clock()
         return
     instant = chosen_instant(request.config)
     # A UTC-aware destination: a zone-aware one would set TZ for the whole process.
-    with time_machine.travel(instant, tick=True):
-        yield Clock(instant)
+    with time_machine.travel(instant, tick=True) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture

@@ -52,7 +52,11 @@ def test_a_clinic_adds_an_exercise_with_a_picture(harbour: Side) -> None:
     assert [s.kind for s in spec.steps] == ["setup", "move", "move"]
     assert spec.dose.reps == (6, 10)
     picture = harbour.client.get(f"/exercises/{exercise.slug}/illustration.svg")
-    assert picture["Content-Type"] == "image/png" and picture.content.startswith(b"\x89PNG")
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    # The bytes served are the stored picture's, and they decode to the uploaded picture.
+    assert picture.content == bytes(exercise.current.image or b"")
+    with Image.open(io.BytesIO(picture.content)) as served:
+        assert served.format == "PNG" and served.size == (40, 30)
 
 
 def test_a_file_that_only_claims_to_be_a_picture_is_refused(harbour: Side) -> None:

@@ -58,12 +58,35 @@ def _render(exercises: Library, program: Plan, paper: Any, **extra: Any) -> byte
     )
 
 
-def _text(pdf: bytes, *, layout: bool = True) -> str:
-    """The PDF's text; `layout=False` reads blocks in order, so wrapped lines join up."""
-    args = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
-    out = subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode()
-    # Layout mode pads columns with runs of spaces; flow mode breaks lines inside a block.
-    return re.sub(r"[ \t]+", " ", out) if layout else " ".join(out.split())
+def _text(pdf: bytes) -> str:
+    """The PDF's text in reading order, every run of white space made one space."""
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def says(text: str, phrase: str, *, slack: int = 6) -> bool:
+    """Whether the phrase's words appear in the text in order, wherever its lines broke.
+
+    A wrapped line can put a neighbouring column's words between two of the phrase's words (a
+    step's text and its breathing cue, say), so up to `slack` other words may sit between them.
+    """
+    words, wanted = text.split(), phrase.split()
+    starts = (i for i, word in enumerate(words) if word == wanted[0])
+    for start in starts:
+        at = start
+        for word in wanted[1:]:
+            window = words[at + 1 : at + 2 + slack]
+            if word not in window:
+                break
+            at += 1 + window.index(word)
+        else:
+            return True
+    return False
+
+
+def _fonts(pdf: bytes) -> list[str]:
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True)
+    return [line.split()[0] for line in out.stdout.decode().splitlines()[2:]]
 
 
 def _media_boxes(pdf: bytes) -> set[tuple[int, int]]:
@@ -86,15 +109,23 @@ def test_it_prints_the_whole_program_on_the_right_paper(exercises: Library, pape
     assert _media_boxes(pdf) == {PAGE_POINTS[paper]}
     text = _text(pdf)
     for item in program.items:
-        assert exercises[item.exercise].name in text
-        assert dose_words(item) in text
+        spec = exercises[item.exercise]
+        assert says(text, f"{spec.name} {dose_words(item)}")
+        for step in spec.steps:
+            assert says(text, step.text)
+    for block in program.schedule:
+        assert block.time in text.split()
     for words in (CLINIC, PATIENT, "Program version 3", "14 March 2025", "When to stop"):
-        assert words in text
-    assert "Mon–Fri: 09:30, 11:00, 13:30, 15:00 and 16:30 (short breaks at work)" in text
-    assert "Sat–Sun: 09:30 and 18:00 (the whole routine)" in text
-    assert "Scan to open your program on your phone" in _text(pdf, layout=False)
-    assert "Start gently this week." in text
-    assert "My week" in text and "Pain before" in text
+        assert says(text, words)
+    assert says(text, "Mon–Fri: 09:30, 11:00, 13:30, 15:00 and 16:30 (short breaks at work)")
+    assert says(text, "Sat–Sun: 09:30 and 18:00 (the whole routine)")
+    assert says(text, "Scan to open your program on your phone")
+    assert says(text, "Start gently this week. Bring this sheet to your next visit.")
+    # The week's log: a column per session time, a row per day, pain before and after.
+    assert says(text, "My week Day 09:30 11:00 13:30 15:00 16:30 18:00")
+    assert says(text, "Pain before (0–10)") and says(text, "Pain after (0–10) Notes")
+    assert says(text, "Mon Tue Wed Thu Fri Sat Sun", slack=2)
+    assert not says(text, "Mon–Fri: 09:30 and 18:00")
 
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob(f"{paper}-*.png"):
@@ -120,10 +151,31 @@ def test_it_prints_gentle_range_and_the_cautions_for_osteoporosis(exercises: Lib
 
     text = _text(_render(exercises, program, "A4"))
 
-    assert "Gentle range:" in text
-    assert "With osteoporosis: avoid forcing forward bends" in text
-    assert "Seated Chest Opener" in text and "Child's Pose Stretch" not in text
-    assert "Scan to open" not in text  # no invite, no QR code
+    assert says(text, "Gentle range:")
+    assert says(text, "With osteoporosis: avoid forcing forward bends")
+    assert says(text, "Seated Chest Opener") and not says(text, "Child's Pose Stretch")
+    assert not says(text, "Scan to open")  # no invite, no QR code
+
+
+@needs_poppler
+def test_it_prints_in_its_own_font_and_no_other(exercises: Library) -> None:
+    fonts = _fonts(_render(exercises, _plan(exercises), "Letter", invite_url=INVITE))
+
+    # Subset prefixes (ABCDEF+) differ per file; the faces are the shipped font's own.
+    faces = {name.split("+", 1)[-1] for name in fonts}
+    assert faces == {
+        "MidBack-Handout-Atkinson-Hyperlegible",
+        "MidBack-Handout-Atkinson-Hyperlegible-Bold",
+        "MidBack-Handout-Atkinson-Hyperlegible-Italic",
+    }
+
+
+def test_its_phrase_check_finds_words_across_line_breaks_and_only_in_order() -> None:
+    text = "1 Come onto all fours, hands under Breathe your shoulders normally and knees"
+
+    assert says(text, "hands under your shoulders and knees")
+    assert not says(text, "knees and shoulders")
+    assert not says(text, "Come onto all fours and knees", slack=1)
 
 
 def test_it_says_the_dose_in_words() -> None:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.demo import do_create_demo_clinic
@@ -19,6 +18,7 @@ from midback.content.loader import load_library
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from tests.conftest import Clock
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 
@@ -79,13 +79,9 @@ def omar_client(omar: Patient) -> Client:
 
 
 @pytest.fixture
-def freeze(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
-    """Set "now" for the code under test (an aware datetime)."""
-
-    def set_now(moment: datetime) -> None:
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_now
+def freeze(clock: Clock) -> Callable[[datetime], None]:
+    """Stop the clock at an aware moment for the code under test (the shared test clock)."""
+    return clock.move_to
 
 
 def melbourne(*args: int) -> datetime:

@@ -148,6 +148,15 @@ def test_today_takes_a_fixed_number_of_queries(
     for at in ("09:30", "11:00", "13:30"):
         log_block(priya, melbourne(*MONDAY, 9, 35), at)
     with django_assert_max_num_queries(8):
-        priya_client.get("/api/v1/me/today")
+        api = priya_client.get("/api/v1/me/today")
+    assert api.status_code == 200
+    assert [(b["time"], b["status"]) for b in api.json()["blocks"][:3]] == [
+        ("09:30", "done"),
+        ("11:00", "done"),
+        ("13:30", "done"),
+    ]
     with django_assert_max_num_queries(10):
-        priya_client.get("/app/")
+        page = priya_client.get("/app/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Monday 23 November" in html and "13:30" in html

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import fontpkg_atkinson_hyperlegible
 import segno
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -42,6 +43,18 @@ DAY_SHORT = {
 # Sentences of the plan's advice that the handout's safety box already says in its own words.
 _GENERIC_ADVICE = ("out of 10", "seek medical care", "does not diagnose")
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "clinic"
+# The handout carries its own font, so a program prints the same on any server whatever fonts
+# it has: Atkinson Hyperlegible (Braille Institute, OFL 1.1; the licence sits beside the files in
+# the `fontpkg-atkinson-hyperlegible` package), drawn for legibility at low vision. It is
+# declared under a name of MidBack's own, so no installed font can ever stand in for it.
+HANDOUT_FONT = "MidBack Handout Atkinson Hyperlegible"
+_FONT_FILES = Path(fontpkg_atkinson_hyperlegible.ROOT) / "files"
+_FONT_FACES = (
+    ("Regular", "normal", "normal"),
+    ("Bold", "bold", "normal"),
+    ("Italic", "normal", "italic"),
+    ("BoldItalic", "bold", "italic"),
+)
 _MAX_TIME_COLUMNS = 7
 _MORNING = frozenset({"before", "morning"})
 _EVENING = frozenset({"after", "evening"})
@@ -286,7 +299,18 @@ def _context(
         "pain_stop": p.stop_pain_above,
         "settle_minutes": p.settle_minutes,
         "timezone_note": next((r for r in plan.reasons if r.startswith("Times are local")), ""),
+        "font_family": HANDOUT_FONT,
+        "font_faces": font_faces(),
     }
+
+
+def font_faces() -> str:
+    """The `@font-face` rules for the handout's own font, pointing at the packaged files."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{HANDOUT_FONT}"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{(_FONT_FILES / f"AtkinsonHyperlegible-{face}.ttf").as_uri()}"); }}'
+        for face, weight, style in _FONT_FACES
+    )
 
 
 def _minutes_a_day(plan: Plan) -> str:
