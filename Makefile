@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest test-clock-sweep bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,21 @@ pytest: $(VENV)/.test node_modules/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The non-browser suite at instants where dates and zones part ways: either side of UTC midnight
+# (Melbourne already on the next day), Melbourne a day ahead of UTC, Los Angeles a day behind,
+# and either side of the daylight-saving changes in Europe (29 Mar 2026, 01:00 UTC) and in
+# Melbourne (5 Apr 2026, 16:00 UTC the day before).
+CLOCK_SWEEP ?= 2026-12-01T23:59:30Z 2026-12-02T00:00:30Z 2026-12-01T14:30:00Z \
+	2026-12-02T04:00:00Z 2026-03-29T00:30:00Z 2026-03-29T01:30:00Z 2026-04-04T15:30:00Z \
+	2026-04-04T16:30:00Z
+
+test-clock-sweep: $(VENV)/.test node_modules/.installed
+	@for instant in $(CLOCK_SWEEP); do \
+	  echo "== the suite at $$instant"; \
+	  $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser and not real_clock" \
+	    --clock=$$instant $(PYTEST_ARGS) || exit 1; \
+	done; echo "== the suite passed at every instant"
 
 clean:
 	rm -rf $(VENV) node_modules build .pytest_cache .mypy_cache .ruff_cache

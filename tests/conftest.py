@@ -53,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The fault tests run the app under gunicorn in other processes, on the machine's clock.
     for item in items:
