@@ -9,6 +9,7 @@ import pytest
 
 from midback.reminders.actions import do_save_settings, do_snooze, do_subscribe, sync_patient
 from midback.reminders.models import Reminder
+from tests.conftest import Clock
 from tests.reminders.conftest import Person, plan
 from tests.reminders.loopback import PushService
 
@@ -16,8 +17,14 @@ from tests.reminders.loopback import PushService
 NOW = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def at_now(clock: Clock) -> None:
+    """These tests happen at NOW: saving a program schedules from the clock's now as well."""
+    clock.move_to(NOW, tick=True)
+
+
 def reschedule(person: Person, now: datetime = NOW) -> None:
-    """Start from an empty slate at a fixed time (saving a program schedules from the real now)."""
+    """Start from an empty slate at a fixed time."""
     Reminder.objects.filter(patient=person.patient).delete()
     sync_patient(person.patient, now=now)
 
@@ -97,7 +104,7 @@ def test_a_changed_program_reschedules_future_reminders_only(
     Reminder.objects.filter(pk=sent.pk).update(status="sent", sent_at=NOW)
     afternoon = set(rows.filter(local_time=time(14, 30)).values_list("block_id", flat=True))
 
-    mia.save_program(plan(times=("11:00", "14:30")))  # the signal reschedules, from the real now
+    mia.save_program(plan(times=("11:00", "14:30")))  # the signal reschedules, from NOW
     sync_patient(mia.patient, now=NOW)
 
     sent.refresh_from_db()

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.utils import timezone
+import pytest
 
 from midback.reminders.actions import do_save_settings, do_skip_day, do_snooze
 from midback.reminders.models import PushSubscription, Reminder
 from midback.reminders.worker import Worker
+from tests.conftest import Clock
 from tests.reminders.conftest import Person
 from tests.reminders.helpers import due_blocks, subscribe
 from tests.reminders.loopback import PushService, SmtpServer
 
-T = timezone.now().replace(microsecond=0)
+# Tuesday 24 November 2026, 21:00 UTC (Wednesday 08:00 in Melbourne): the worker's clock.
+T = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def at_t(clock: Clock) -> None:
+    """Programs saved in these tests schedule from T too, as if the test ran then."""
+    clock.move_to(T, tick=True)
 
 
 def at(moment: Any) -> Worker:
@@ -175,7 +183,7 @@ def test_the_daily_summary_lists_the_days_breaks(mia: Person, smtp: SmtpServer) 
         mia.patient,
         push_enabled=False,
         email="daily",
-        digest_time=timezone.datetime(2026, 1, 1, 7, 30).time(),
+        digest_time=time(7, 30),
         quiet_start=None,
         quiet_end=None,
         days_off=[],
