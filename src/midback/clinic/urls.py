@@ -1,6 +1,16 @@
 from django.urls import path
 
-from midback.clinic.views import auth, data, exercises, followup, patients, programs, staff
+from midback.clinic.views import (
+    account,
+    auth,
+    data,
+    exercises,
+    followup,
+    handout,
+    patients,
+    programs,
+    staff,
+)
 
 app_name = "clinic"
 urlpatterns = [
@@ -8,7 +18,7 @@ urlpatterns = [
     path("clinic/login/", auth.login_view, name="login"),
     path("clinic/login/code/", auth.login_code_view, name="login_code"),
     path("clinic/logout/", auth.logout_view, name="logout"),
-    path("clinic/account/", auth.security_view, name="security"),
+    path("clinic/account/", account.security_view, name="security"),
     path("clinic/join/<str:code>/", staff.accept_invite_view, name="accept_invite"),
     path("clinic/staff/", staff.staff_view, name="staff"),
     path("clinic/staff/<int:staff_id>/remove/", staff.remove_staff_view, name="remove_staff"),
@@ -24,7 +34,7 @@ urlpatterns = [
     ),
     path("clinic/patients/", patients.patient_list_view, name="patients"),
     path("clinic/patients/new/", patients.patient_create_view, name="patient_new"),
-    path("clinic/patients/<int:patient_id>/", followup.patient_view, name="patient"),
+    path("clinic/patients/<int:patient_id>/", patients.patient_view, name="patient"),
     path(
         "clinic/patients/<int:patient_id>/archive/",
         patients.patient_archive_view,
@@ -52,10 +62,10 @@ urlpatterns = [
     ),
     path(
         "clinic/patients/<int:patient_id>/adjust/",
-        followup.apply_adjustment_view,
+        programs.apply_adjustment_view,
         name="apply_adjustment",
     ),
-    path("clinic/patients/<int:patient_id>/handout.pdf", data.handout_view, name="handout"),
+    path("clinic/patients/<int:patient_id>/handout.pdf", handout.handout_view, name="handout"),
     path(
         "clinic/patients/<int:patient_id>/export/",
         data.patient_export_view,

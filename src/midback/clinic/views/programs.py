@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.clinic.access import (
     get_patient_for_staff,
@@ -26,12 +30,15 @@ from midback.clinic.editor import (
     validate_rows,
 )
 from midback.clinic.handout import schedule_groups
-from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion
+from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.programs import (
     current_library,
     library_of_version,
     plan_changes,
 )
+from midback.clinic.views.patients import suggested_change
+from midback.content.loader import Library
+from midback.plans.intake import Intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
 
@@ -44,146 +51,198 @@ def _current_version(patient: Patient) -> ProgramVersion | None:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The editor. GET shows the current version; every button POSTs the whole form with an
+    `action` that names one of the steps in `STEPS` (with a row number for row buttons)."""
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
     library = current_library(staff.clinic)
     current = _current_version(patient)
-    errors: list[str] = []
-    preview: Plan | None = None
 
     if request.method == "GET":
         form = IntakeForm(
             initial=intake_initial(current.intake if current else None, patient.time_zone)
         )
         items = [PlanItem.model_validate(i) for i in current.plan["items"]] if current else []
-        rows = [ItemRow.of(item, library) for item in items]
+        state = Editing(request, patient, staff, library, current, form)
+        state.rows = [ItemRow.of(item, library) for item in items]
         if current:
-            preview = Plan.model_validate(current.plan)
+            state.preview = Plan.model_validate(current.plan)
         audit(request, patient.clinic, "read", patient, "program editor")
     else:
-        form = IntakeForm(request.POST)
-        rows = rows_from_post(request.POST, library)
-        action = request.POST.get("action", "preview")
-        intake = form.intake()
-        rows = _apply_row_action(request, action, rows, library, intake, staff.clinic_id)
-        items = validate_rows(rows)
-        item_errors = any(row.errors for row in rows)
-        if intake is not None and item_errors and action != "tailor":
-            errors.append("Fix the doses marked below to see the schedule.")
-        elif intake is not None:
-            if action == "tailor" or not items:
-                preview = make_plan(intake, library) if action == "tailor" else None
-                if preview is not None:
-                    rows = [ItemRow.of(item, library) for item in preview.items]
-            else:
-                preview = make_plan(intake, library, items=items)
-        if action == "save" and intake is not None and intake.red_flags:
-            do_record_red_flags(request, patient, list(intake.red_flags))
-            errors.append(
-                "Red flags recorded on the patient's record; no program saved. "
-                "Advise them to seek medical care as shown below."
-            )
-        elif action == "save":
-            reason = request.POST.get("reason", "").strip()
-            if not reason:
-                errors.append("Say why you are changing the program (it goes in its history).")
-            if preview is None or preview.status != "ok" or not preview.items:
-                errors.append(
-                    "There is no program to save: fix the errors shown, or add exercises."
-                )
-            if not errors and not item_errors and intake is not None and preview is not None:
-                do_save_program(
-                    request,
-                    patient,
-                    preview.model_dump(mode="json"),
-                    reason=reason,
-                    intake=intake.model_dump(mode="json"),
-                    author=staff,
-                    note=request.POST.get("note", "").strip()[:2000],
-                )
-                return redirect("clinic:patient", patient_id=patient.pk)
-        if action == "save_template":
-            name = request.POST.get("template_name", "").strip()[:120]
-            if not name:
-                errors.append("Give the template a name.")
-            elif preview is None or not preview.items or item_errors:
-                errors.append("Fix the program before saving it as a template.")
-            else:
-                try:
-                    with transaction.atomic():
-                        template = ProgramTemplate.objects.create(
-                            clinic=staff.clinic,
-                            name=name,
-                            plan=preview.model_dump(mode="json"),
-                            created_by=staff,
-                        )
-                        audit(request, staff.clinic, "create", template, name)
-                    errors.append(f"Saved as template “{name}”.")
-                except IntegrityError:
-                    errors.append(
-                        f"A template called “{name}” exists already; choose another name."
-                    )
+        state = Editing(request, patient, staff, library, current, IntakeForm(request.POST))
+        state.rows = rows_from_post(request.POST, library)
+        kind, _, index_text = request.POST.get("action", "preview").partition("-")
+        state.index = int(index_text) if index_text.isdigit() else -1
+        step = STEPS.get(kind, _preview)
+        response = step(state)
+        if response is not None:
+            return response
+    return render(request, "clinic/program_edit.html", _context(state))
 
-    return render(
+
+@dataclass
+class Editing:
+    """What one request to the editor works on: the posted form and rows, and what it shows."""
+
+    request: HttpRequest
+    patient: Patient
+    staff: StaffMember
+    library: Library
+    current: ProgramVersion | None
+    form: IntakeForm
+    rows: list[ItemRow] = field(default_factory=list)
+    index: int = -1
+    preview: Plan | None = None
+    messages: list[str] = field(default_factory=list)
+    intake: Intake | None = None
+    items: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def item_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    def schedule(self) -> None:
+        """Validate the rows and the intake, and preview the schedule of what they say."""
+        self.intake = self.form.intake()
+        self.items = validate_rows(self.rows)
+        if self.intake is None:
+            return
+        if self.item_errors:
+            self.messages.append("Fix the doses marked below to see the schedule.")
+        elif self.items:
+            self.preview = make_plan(self.intake, self.library, items=self.items)
+
+
+Step = Callable[[Editing], HttpResponse | None]
+
+
+def _preview(state: Editing) -> None:
+    state.schedule()
+
+
+def _tailor(state: Editing) -> None:
+    state.intake = state.form.intake()
+    if state.intake is not None:
+        state.preview = make_plan(state.intake, state.library)
+        state.rows = [ItemRow.of(item, state.library) for item in state.preview.items]
+
+
+def _add(state: Editing) -> None:
+    slug = state.request.POST.get("add_exercise", "")
+    if slug in state.library and all(row.exercise != slug for row in state.rows):
+        state.rows.append(ItemRow.of(default_item(state.library[slug]), state.library))
+    state.schedule()
+
+
+def _remove(state: Editing) -> None:
+    if 0 <= state.index < len(state.rows):
+        state.rows.pop(state.index)
+    state.schedule()
+
+
+def _up(state: Editing) -> None:
+    rows, i = state.rows, state.index
+    if 0 < i < len(rows):
+        rows[i - 1], rows[i] = rows[i], rows[i - 1]
+    state.schedule()
+
+
+def _down(state: Editing) -> None:
+    rows, i = state.rows, state.index
+    if 0 <= i < len(rows) - 1:
+        rows[i + 1], rows[i] = rows[i], rows[i + 1]
+    state.schedule()
+
+
+def _template(state: Editing) -> None:
+    template = get_template_for_staff(state.request, state.request.POST.get("template_id", ""))
+    state.rows = [
+        ItemRow.of(PlanItem.model_validate(item), state.library) for item in template.plan["items"]
+    ]
+    state.schedule()
+
+
+def _save(state: Editing) -> HttpResponse | None:
+    state.schedule()
+    request, patient, intake, preview = state.request, state.patient, state.intake, state.preview
+    if intake is not None and intake.red_flags:
+        do_record_red_flags(request, patient, list(intake.red_flags))
+        state.messages.append(
+            "Red flags recorded on the patient's record; no program saved. "
+            "Advise them to seek medical care as shown below."
+        )
+        return None
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        state.messages.append("Say why you are changing the program (it goes in its history).")
+    if not state.item_errors and (preview is None or preview.status != "ok" or not preview.items):
+        state.messages.append("There is no program to save yet: add at least one exercise.")
+    if state.messages or state.item_errors or intake is None or preview is None:
+        return None
+    do_save_program(
         request,
-        "clinic/program_edit.html",
-        _context(request, patient, form, rows, preview, errors, library, current),
+        patient,
+        preview.model_dump(mode="json"),
+        reason=reason,
+        intake=intake.model_dump(mode="json"),
+        author=state.staff,
+        note=request.POST.get("note", "").strip()[:2000],
     )
+    return redirect("clinic:patient", patient_id=patient.pk)
 
 
-def _apply_row_action(
-    request: HttpRequest,
-    action: str,
-    rows: list[ItemRow],
-    library: Any,
-    intake: Any,
-    clinic_id: int,
-) -> list[ItemRow]:
-    """Add, remove, move or replace rows as the pressed button asks."""
-    kind, _, index_text = action.partition("-")
-    index = int(index_text) if index_text.isdigit() else -1
-    if kind == "add":
-        slug = request.POST.get("add_exercise", "")
-        if slug in library and all(row.exercise != slug for row in rows):
-            rows.append(ItemRow.of(default_item(library[slug]), library))
-    elif kind == "remove" and 0 <= index < len(rows):
-        rows.pop(index)
-    elif kind == "up" and 0 < index < len(rows):
-        rows[index - 1], rows[index] = rows[index], rows[index - 1]
-    elif kind == "down" and 0 <= index < len(rows) - 1:
-        rows[index + 1], rows[index] = rows[index], rows[index + 1]
-    elif kind == "template":
-        template = get_template_for_staff(request, request.POST.get("template_id", ""))
-        rows = [
-            ItemRow.of(PlanItem.model_validate(item), library) for item in template.plan["items"]
-        ]
-    return rows
+def _save_template(state: Editing) -> None:
+    state.schedule()
+    name = state.request.POST.get("template_name", "").strip()[:120]
+    if not name:
+        state.messages.append("Give the template a name.")
+        return
+    if state.preview is None or not state.preview.items or state.item_errors:
+        state.messages.append("Fix the program before saving it as a template.")
+        return
+    try:
+        with transaction.atomic():
+            template = ProgramTemplate.objects.create(
+                clinic=state.staff.clinic,
+                name=name,
+                plan=state.preview.model_dump(mode="json"),
+                created_by=state.staff,
+            )
+            audit(state.request, state.staff.clinic, "create", template, name)
+        state.messages.append(f"Saved as template “{name}”.")
+    except IntegrityError:
+        state.messages.append(f"A template called “{name}” exists already; choose another name.")
 
 
-def _context(
-    request: HttpRequest,
-    patient: Patient,
-    form: IntakeForm,
-    rows: list[ItemRow],
-    preview: Plan | None,
-    errors: list[str],
-    library: Any,
-    current: ProgramVersion | None,
-) -> dict[str, Any]:
-    staff = require_staff(request)
-    used = {row.exercise for row in rows}
+# Each button's `action` value (before any "-<row>") and the step it runs.
+STEPS: dict[str, Step] = {
+    "preview": _preview,
+    "tailor": _tailor,
+    "add": _add,
+    "remove": _remove,
+    "up": _up,
+    "down": _down,
+    "template": _template,
+    "save": _save,
+    "save_template": _save_template,
+}
+
+
+def _context(state: Editing) -> dict[str, Any]:
+    used = {row.exercise for row in state.rows}
+    current = state.current
     return {
-        "week": schedule_groups(preview, library) if preview else [],
-        "staff": staff,
-        "patient": patient,
-        "form": form,
-        "rows": rows,
-        "preview": preview,
-        "errors": errors,
-        "addable": [(slug, spec.name) for slug, spec in library.items() if slug not in used],
-        "templates": ProgramTemplate.objects.filter(clinic=staff.clinic),
+        "week": schedule_groups(state.preview, state.library) if state.preview else [],
+        "staff": state.staff,
+        "patient": state.patient,
+        "form": state.form,
+        "rows": state.rows,
+        "preview": state.preview,
+        "errors": state.messages,
+        "addable": [(slug, spec.name) for slug, spec in state.library.items() if slug not in used],
+        "templates": ProgramTemplate.objects.filter(clinic=state.staff.clinic),
         "current": current,
-        "note": request.POST.get("note", current.note_to_patient if current else ""),
+        "note": state.request.POST.get("note", current.note_to_patient if current else ""),
     }
 
 
@@ -219,3 +278,27 @@ def template_list_view(request: HttpRequest) -> HttpResponse:
         for t in ProgramTemplate.objects.filter(clinic=staff.clinic)
     ]
     return render(request, "clinic/templates.html", {"staff": staff, "templates": templates})
+
+
+@staff_required
+@require_POST
+def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Apply the review's suggestion as a new program version, in one click."""
+    patient = get_patient_for_staff(request, patient_id)
+    staff = require_staff(request)
+    program = Program.objects.select_related("current").filter(patient=patient).first()
+    version = program.current if program else None
+    today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+    adjustment, proposed = suggested_change(patient, version, today)
+    if adjustment is None or proposed is None or version is None:
+        return redirect("clinic:patient", patient_id=patient.pk)
+    do_save_program(
+        request,
+        patient,
+        proposed.model_dump(mode="json"),
+        reason=f"Progression review: {adjustment.action.replace('_', ' ')}",
+        intake=version.intake,
+        author=staff,
+        note=version.note_to_patient,
+    )
+    return redirect("clinic:patient", patient_id=patient.pk)
