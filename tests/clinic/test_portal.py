@@ -297,7 +297,7 @@ def test_a_stop_flag_suggests_stepping_down_and_applies_in_one_click(harbour: Si
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "Suggested: step the dose down" in page
     assert "Stopped an exercise" in harbour.client.get("/clinic/").content.decode()
-    harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/adjust/")
+    harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/adjust/", {"version": 1})
     latest = ProgramVersion.objects.filter(program__patient=harbour.patient).latest("number")
     assert latest.number == 2 and "step down" in latest.reason
 

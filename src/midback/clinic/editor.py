@@ -8,7 +8,7 @@ next to the fields that caused them. Doses are checked against each exercise's r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
 from django.http import QueryDict
@@ -17,7 +17,8 @@ from midback.clinic.forms import TIME_ZONES
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_LABELS, ExerciseSpec
 from midback.plans.intake import CONSTRAINTS, DAYS, RED_FLAGS, Intake, IntakeError, parse_intake
-from midback.plans.schema import PlanItem
+from midback.plans.planner import plan
+from midback.plans.schema import Plan, PlanItem
 
 DAY_LABELS = dict(zip(DAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True))
 FLAG_LABELS = {
@@ -296,3 +297,67 @@ def default_item(spec: ExerciseSpec) -> PlanItem:
         reason="Added by the practitioner",
         rest_seconds=dose.rest_seconds,
     )
+
+
+BudgetChoice = Literal["", "keep", "fit"]
+
+
+def busiest_day_minutes(plan: Plan) -> int:
+    """Minutes the program takes on its busiest day, as scheduled (a shift's blocks count
+    towards the day the shift starts)."""
+    per_day: dict[str, int] = {}
+    for block in plan.schedule:
+        day = block.anchor or block.day
+        per_day[day] = per_day.get(day, 0) + block.minutes
+    return max(per_day.values(), default=0)
+
+
+def dose_of(item: PlanItem) -> tuple[str, int, int | None, int | None, str]:
+    """What the practitioner sees of an item in the table (not its reason)."""
+    return (item.exercise, item.sets, item.reps, item.hold_seconds, item.range)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """The items as set, scheduled against the patient's minutes a day.
+
+    `over` when the doses as set do not fit the budget (the planner would lower reps and holds,
+    or the busiest day is still longer). Then the practitioner chooses: keep the doses, or fit
+    to the budget, and the editor shows the fitted numbers before anything is saved.
+    """
+
+    plan: Plan
+    kept_minutes: int
+    fitted_minutes: int
+    limit: int
+    over: bool
+    choice: BudgetChoice
+
+    @property
+    def minutes(self) -> int:
+        return busiest_day_minutes(self.plan)
+
+
+def schedule_items(
+    intake: Intake, items: list[PlanItem], library: Library, choice: BudgetChoice
+) -> Scheduled:
+    """Schedule the items; never changes a dose unless the practitioner chose to fit."""
+    limit = intake.minutes_per_day
+    kept = plan(intake, library, items=items, lower_doses=False)
+    fitted = plan(intake, library, items=items)
+    kept_minutes, fitted_minutes = busiest_day_minutes(kept), busiest_day_minutes(fitted)
+    lowered = [dose_of(i) for i in kept.items] != [dose_of(i) for i in fitted.items]
+    over = lowered or kept_minutes > limit
+    if over and choice == "fit":
+        return Scheduled(fitted, kept_minutes, fitted_minutes, limit, over, choice)
+    if over and choice == "keep":
+        kept = kept.model_copy(
+            update={
+                "reasons": [
+                    *kept.reasons,
+                    f"Doses kept as the practitioner set them: about {kept_minutes} minutes on "
+                    f"the busiest day, with {limit} minutes a day planned with the patient.",
+                ]
+            }
+        )
+    return Scheduled(kept, kept_minutes, fitted_minutes, limit, over, choice)

@@ -21,6 +21,7 @@ from midback.clinic.access import get_patient_for_staff, require_staff, staff_re
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
 from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
+from midback.clinic.editor import FLAG_LABELS
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.clinic.programs import current_library
@@ -166,6 +167,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
+            "flag_labels": FLAG_LABELS,
             "adjustment": adjustment,
             "proposed": proposed,
             "logs": logs[:30],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,23 +23,28 @@ from midback.clinic.access import (
 from midback.clinic.actions import do_record_red_flags, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.editor import (
+    BudgetChoice,
     IntakeForm,
     ItemRow,
+    Scheduled,
     default_item,
+    dose_of,
     intake_initial,
     rows_from_post,
+    schedule_items,
     validate_rows,
 )
 from midback.clinic.handout import schedule_groups
 from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.programs import (
+    changes_nothing,
     current_library,
     library_of_version,
     plan_changes,
 )
 from midback.clinic.views.patients import suggested_change
 from midback.content.loader import Library
-from midback.plans.intake import Intake
+from midback.plans.intake import Intake, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
 
@@ -66,7 +72,12 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         state = Editing(request, patient, staff, library, current, form)
         state.rows = [ItemRow.of(item, library) for item in items]
         if current:
-            state.preview = Plan.model_validate(current.plan)
+            state.preview = stored_plan = Plan.model_validate(current.plan)
+            if current.intake and items:
+                stored = schedule_items(parse_intake(current.intake), items, library, "keep")
+                state.scheduled = replace(
+                    stored, plan=stored_plan, choice="keep" if stored.over else ""
+                )
         audit(request, patient.clinic, "read", patient, "program editor")
     else:
         state = Editing(request, patient, staff, library, current, IntakeForm(request.POST))
@@ -96,12 +107,16 @@ class Editing:
     messages: list[str] = field(default_factory=list)
     intake: Intake | None = None
     items: list[PlanItem] = field(default_factory=list)
+    scheduled: Scheduled | None = None
+    # The planner changed a dose the practitioner set (fitting to the budget, or a caution's
+    # gentle range): the rows now show the new doses, and saving waits for another look.
+    changed: bool = False
 
     @property
     def item_errors(self) -> bool:
         return any(row.errors for row in self.rows)
 
-    def schedule(self) -> None:
+    def schedule(self, choice: BudgetChoice | None = None) -> None:
         """Validate the rows and the intake, and preview the schedule of what they say."""
         self.intake = self.form.intake()
         self.items = validate_rows(self.rows)
@@ -109,8 +124,21 @@ class Editing:
             return
         if self.item_errors:
             self.messages.append("Fix the doses marked below to see the schedule.")
-        elif self.items:
-            self.preview = make_plan(self.intake, self.library, items=self.items)
+            return
+        if not self.items:
+            return
+        if choice is None:
+            posted = self.request.POST.get("budget", "")
+            choice = "keep" if posted == "keep" else "fit" if posted == "fit" else ""
+        self.scheduled = schedule_items(self.intake, self.items, self.library, choice)
+        self.preview = self.scheduled.plan
+        shown = {"items": [item.model_dump(mode="json") for item in self.items]}
+        planned = {"items": [item.model_dump(mode="json") for item in self.preview.items]}
+        if [dose_of(i) for i in self.items] != [dose_of(i) for i in self.preview.items]:
+            self.changed = True
+            self.rows = [ItemRow.of(item, self.library) for item in self.preview.items]
+            changes = " ".join(plan_changes(shown, planned, self.library))
+            self.messages.append(f"The doses below were changed to fit: {changes} Check them.")
 
 
 Step = Callable[[Editing], HttpResponse | None]
@@ -154,6 +182,14 @@ def _down(state: Editing) -> None:
     state.schedule()
 
 
+def _keep(state: Editing) -> None:
+    state.schedule("keep")
+
+
+def _fit(state: Editing) -> None:
+    state.schedule("fit")
+
+
 def _template(state: Editing) -> None:
     template = get_template_for_staff(state.request, state.request.POST.get("template_id", ""))
     state.rows = [
@@ -175,19 +211,42 @@ def _save(state: Editing) -> HttpResponse | None:
     reason = request.POST.get("reason", "").strip()
     if not reason:
         state.messages.append("Say why you are changing the program (it goes in its history).")
+    elif len(reason) > 300:
+        state.messages.append(
+            f"The reason is {len(reason)} characters long; shorten it to 300 or fewer."
+        )
+    if len(request.POST.get("note", "").strip()) > NOTE_LIMIT:
+        state.messages.append(
+            f"The note to the patient is {len(request.POST['note'].strip())} characters long; "
+            f"shorten it to {NOTE_LIMIT} or fewer."
+        )
     if not state.item_errors and (preview is None or preview.status != "ok" or not preview.items):
         state.messages.append("There is no program to save yet: add at least one exercise.")
+    scheduled = state.scheduled
+    if scheduled is not None and scheduled.over and scheduled.choice == "":
+        state.messages.append(
+            f"Nothing saved: at these doses the program is over the patient's "
+            f"{scheduled.limit} minutes a day (about {scheduled.kept_minutes} on the busiest "
+            f"day). Keep these doses, or fit them to {scheduled.limit} minutes."
+        )
+    if state.changed:
+        state.messages.append("Nothing saved yet: save again to keep the doses shown.")
     if state.messages or state.item_errors or intake is None or preview is None:
         return None
-    do_save_program(
-        request,
-        patient,
-        preview.model_dump(mode="json"),
-        reason=reason,
-        intake=intake.model_dump(mode="json"),
-        author=state.staff,
-        note=request.POST.get("note", "").strip()[:2000],
+    plan = preview.model_dump(mode="json")
+    answers = intake.model_dump(mode="json")
+    note = request.POST.get("note", "").strip()
+    if changes_nothing(state.current, plan, answers, note):
+        assert state.current is not None
+        state.messages.append(
+            f"Nothing saved: this is the same as version {state.current.number} (exercises, "
+            "doses, schedule, answers and note). Change something first."
+        )
+        return None
+    version = do_save_program(
+        request, patient, plan, reason=reason, intake=answers, author=state.staff, note=note
     )
+    messages.success(request, f"Saved as version {version.number}.")
     return redirect("clinic:patient", patient_id=patient.pk)
 
 
@@ -214,6 +273,9 @@ def _save_template(state: Editing) -> None:
         state.messages.append(f"A template called “{name}” exists already; choose another name.")
 
 
+NOTE_LIMIT = 2000
+
+
 # Each button's `action` value (before any "-<row>") and the step it runs.
 STEPS: dict[str, Step] = {
     "preview": _preview,
@@ -223,6 +285,8 @@ STEPS: dict[str, Step] = {
     "up": _up,
     "down": _down,
     "template": _template,
+    "keep": _keep,
+    "fit": _fit,
     "save": _save,
     "save_template": _save_template,
 }
@@ -242,6 +306,7 @@ def _context(state: Editing) -> dict[str, Any]:
         "addable": [(slug, spec.name) for slug, spec in state.library.items() if slug not in used],
         "templates": ProgramTemplate.objects.filter(clinic=state.staff.clinic),
         "current": current,
+        "scheduled": state.scheduled,
         "note": state.request.POST.get("note", current.note_to_patient if current else ""),
     }
 
@@ -291,14 +356,29 @@ def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse
     today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
     adjustment, proposed = suggested_change(patient, version, today)
     if adjustment is None or proposed is None or version is None:
+        messages.info(request, "There is no suggestion to apply now.")
         return redirect("clinic:patient", patient_id=patient.pk)
-    do_save_program(
+    if request.POST.get("version") != str(version.number):
+        messages.info(
+            request,
+            f"Nothing applied: the program changed since that page was shown (it is now "
+            f"version {version.number}). Look at the suggestion again.",
+        )
+        return redirect("clinic:patient", patient_id=patient.pk)
+    plan = proposed.model_dump(mode="json")
+    if changes_nothing(version, plan, version.intake, version.note_to_patient):
+        messages.info(
+            request, f"Nothing applied: the suggestion would not change version {version.number}."
+        )
+        return redirect("clinic:patient", patient_id=patient.pk)
+    saved = do_save_program(
         request,
         patient,
-        proposed.model_dump(mode="json"),
+        plan,
         reason=f"Progression review: {adjustment.action.replace('_', ' ')}",
         intake=version.intake,
         author=staff,
         note=version.note_to_patient,
     )
+    messages.success(request, f"Suggestion applied as version {saved.number}.")
     return redirect("clinic:patient", patient_id=patient.pk)
