@@ -83,13 +83,13 @@ def test_over_the_budget_it_shows_the_doses_as_set_and_saves_them_when_kept(
     html = harbour.client.post(
         url, post_rows(harbour, typed, action="preview", minutes_per_day=5)
     ).content.decode()
-    assert "Over the patient's 5 minutes a day." in html
+    assert 'class="budget over"' in html and "Keep these doses" in html
     assert shown_rows(html) == typed
 
     refused = harbour.client.post(
         url, post_rows(harbour, typed, action="save", minutes_per_day=5, reason="Top doses")
     ).content.decode()
-    assert "Nothing saved: at these doses the program is over the patient" in refused
+    assert "Nothing saved: these doses do not fit the patient" in refused
     assert versions(harbour) == 1
 
     kept = harbour.client.post(

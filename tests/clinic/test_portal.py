@@ -167,7 +167,9 @@ def test_a_dose_outside_the_range_is_refused_next_to_the_field(harbour: Side) ->
     )
     data[f"item-{index}-reps"] = 30
     response = harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/program/", data)
-    assert "Reps for Cat-Camel Stretch must be 10–15." in response.content.decode()
+    html = response.content.decode()
+    assert "Reps 30 is outside the library&#x27;s range for Cat-Camel Stretch (10–15)." in html
+    assert "Give a clinical reason to go ahead with this, or change it." in html
     assert ProgramVersion.objects.filter(program__patient=harbour.patient).count() == 1
 
 

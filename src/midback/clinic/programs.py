@@ -82,6 +82,20 @@ def plan_changes(old: dict[str, Any] | None, new: dict[str, Any], library: Libra
     return changes or ["No change to exercises or schedule."]
 
 
+CLINICAL_MARK = "clinical reason:"
+
+
+def clinical_notes(plan: dict[str, Any]) -> list[str]:
+    """The practitioner's recorded decisions in a stored plan: going past a red flag, keeping a
+    restricted exercise, a dose outside the library's range (each with its reason)."""
+    notes = [r for r in plan.get("reasons", []) if CLINICAL_MARK in r]
+    for item in plan.get("items", []):
+        reason = item.get("reason", "")
+        if CLINICAL_MARK in reason:
+            notes.append(reason.removeprefix("Set by the practitioner").strip())
+    return notes
+
+
 def _program_of(plan: dict[str, Any]) -> tuple[Any, ...]:
     items = tuple(
         (i["exercise"], i["sets"], i.get("reps"), i.get("hold_seconds"), i.get("range", "full"))

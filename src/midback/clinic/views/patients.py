@@ -24,7 +24,7 @@ from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
 from midback.clinic.editor import FLAG_LABELS
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program, ProgramVersion
-from midback.clinic.programs import current_library
+from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.intake import DAYS, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.progression import Adjustment, SessionRecord, review
@@ -110,9 +110,10 @@ def suggested_change(
     )
     if adjustment.action == "keep":
         return adjustment, None
-    proposed = make_plan(
-        parse_intake(version.intake), current_library(patient.clinic), items=adjustment.items
-    )
+    # A program saved despite red flags was a practitioner's recorded decision: the adjustment
+    # keeps to it rather than turning into "seek care".
+    intake = parse_intake(version.intake).model_copy(update={"red_flags": ()})
+    proposed = make_plan(intake, current_library(patient.clinic), items=adjustment.items)
     return adjustment, proposed
 
 
@@ -168,6 +169,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
             "flag_labels": FLAG_LABELS,
+            "clinical": clinical_notes(version.plan) if version else [],
             "adjustment": adjustment,
             "proposed": proposed,
             "logs": logs[:30],

@@ -23,13 +23,16 @@ from midback.clinic.access import (
 from midback.clinic.actions import do_record_red_flags, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.editor import (
+    FLAG_LABELS,
     BudgetChoice,
     IntakeForm,
     ItemRow,
     Scheduled,
+    check_restrictions,
     default_item,
     dose_of,
     intake_initial,
+    missing_reasons,
     rows_from_post,
     schedule_items,
     validate_rows,
@@ -38,6 +41,7 @@ from midback.clinic.handout import schedule_groups
 from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.programs import (
     changes_nothing,
+    clinical_notes,
     current_library,
     library_of_version,
     plan_changes,
@@ -116,11 +120,37 @@ class Editing:
     def item_errors(self) -> bool:
         return any(row.errors for row in self.rows)
 
+    def constraints(self) -> set[str]:
+        return set(self.intake.constraints) if self.intake else set()
+
+    def planning_intake(self) -> Intake | None:
+        """The intake the planner works from: without the red flags when the practitioner
+        proceeds past them with a clinical reason (the stored intake keeps them)."""
+        if self.intake is not None and self.intake.red_flags and self.proceed_reason():
+            return self.intake.model_copy(update={"red_flags": ()})
+        return self.intake
+
+    def proceed_reason(self) -> str:
+        return self.form.cleaned_data.get("proceed_reason", "") if self.form.is_valid() else ""
+
+    def check_rows(self) -> None:
+        check_restrictions(self.rows, self.library, self.constraints())
+        self.items = validate_rows(self.rows)
+
+    def set_rows(self, items: list[PlanItem]) -> None:
+        """Rows from items (a template, the tailoring, a fit), keeping the reasons typed."""
+        why = {row.exercise: row.why for row in self.rows}
+        self.rows = [ItemRow.of(item, self.library) for item in items]
+        for row in self.rows:
+            row.why = why.get(row.exercise, "")
+        self.check_rows()
+
     def schedule(self, choice: BudgetChoice | None = None) -> None:
         """Validate the rows and the intake, and preview the schedule of what they say."""
         self.intake = self.form.intake()
-        self.items = validate_rows(self.rows)
-        if self.intake is None:
+        self.check_rows()
+        intake = self.planning_intake()
+        if intake is None:
             return
         if self.item_errors:
             self.messages.append("Fix the doses marked below to see the schedule.")
@@ -130,15 +160,28 @@ class Editing:
         if choice is None:
             posted = self.request.POST.get("budget", "")
             choice = "keep" if posted == "keep" else "fit" if posted == "fit" else ""
-        self.scheduled = schedule_items(self.intake, self.items, self.library, choice)
+        self.scheduled = schedule_items(intake, self.items, self.library, choice)
         self.preview = self.scheduled.plan
+        if intake is not self.intake:
+            self.preview = self.preview.model_copy(
+                update={"reasons": [*self.preview.reasons, self.proceeded()]}
+            )
+            self.scheduled = replace(self.scheduled, plan=self.preview)
         shown = {"items": [item.model_dump(mode="json") for item in self.items]}
         planned = {"items": [item.model_dump(mode="json") for item in self.preview.items]}
         if [dose_of(i) for i in self.items] != [dose_of(i) for i in self.preview.items]:
             self.changed = True
-            self.rows = [ItemRow.of(item, self.library) for item in self.preview.items]
+            self.set_rows(list(self.preview.items))
             changes = " ".join(plan_changes(shown, planned, self.library))
             self.messages.append(f"The doses below were changed to fit: {changes} Check them.")
+
+    def proceeded(self) -> str:
+        assert self.intake is not None
+        flags = ", ".join(FLAG_LABELS[f].lower() for f in self.intake.red_flags)
+        return (
+            f"Red flags answered yes ({flags}); the practitioner proceeded with this "
+            f"clinical reason: {self.proceed_reason()}"
+        )
 
 
 Step = Callable[[Editing], HttpResponse | None]
@@ -150,9 +193,10 @@ def _preview(state: Editing) -> None:
 
 def _tailor(state: Editing) -> None:
     state.intake = state.form.intake()
-    if state.intake is not None:
-        state.preview = make_plan(state.intake, state.library)
-        state.rows = [ItemRow.of(item, state.library) for item in state.preview.items]
+    intake = state.planning_intake()
+    if intake is not None:
+        state.preview = make_plan(intake, state.library)
+        state.set_rows(list(state.preview.items))
 
 
 def _add(state: Editing) -> None:
@@ -182,6 +226,22 @@ def _down(state: Editing) -> None:
     state.schedule()
 
 
+def _swap(state: Editing) -> None:
+    """Replace a restricted exercise with the alternative the editor offered."""
+    state.intake = state.form.intake()
+    if 0 <= state.index < len(state.rows):
+        check_restrictions(state.rows, state.library, state.constraints())
+        row = state.rows[state.index]
+        if row.alternative is not None:
+            item = default_item(row.alternative)
+            if row.alternative_gentle:
+                item = item.model_copy(update={"range": "gentle"})
+            state.rows[state.index] = ItemRow.of(item, state.library)
+    for row in state.rows:
+        row.warnings, row.alternative = [], None
+    state.schedule()
+
+
 def _keep(state: Editing) -> None:
     state.schedule("keep")
 
@@ -201,7 +261,7 @@ def _template(state: Editing) -> None:
 def _save(state: Editing) -> HttpResponse | None:
     state.schedule()
     request, patient, intake, preview = state.request, state.patient, state.intake, state.preview
-    if intake is not None and intake.red_flags:
+    if intake is not None and intake.red_flags and not state.proceed_reason():
         do_record_red_flags(request, patient, list(intake.red_flags))
         state.messages.append(
             "Red flags recorded on the patient's record; no program saved. "
@@ -222,12 +282,16 @@ def _save(state: Editing) -> HttpResponse | None:
         )
     if not state.item_errors and (preview is None or preview.status != "ok" or not preview.items):
         state.messages.append("There is no program to save yet: add at least one exercise.")
+    if missing_reasons(state.rows):
+        state.messages.append(
+            "Nothing saved: give a clinical reason next to each exercise marked below, or "
+            "change it."
+        )
     scheduled = state.scheduled
     if scheduled is not None and scheduled.over and scheduled.choice == "":
         state.messages.append(
-            f"Nothing saved: at these doses the program is over the patient's "
-            f"{scheduled.limit} minutes a day (about {scheduled.kept_minutes} on the busiest "
-            f"day). Keep these doses, or fit them to {scheduled.limit} minutes."
+            f"Nothing saved: these doses do not fit the patient's {scheduled.limit} minutes a "
+            f"day as they are. Keep these doses, or fit them to {scheduled.limit} minutes."
         )
     if state.changed:
         state.messages.append("Nothing saved yet: save again to keep the doses shown.")
@@ -243,8 +307,18 @@ def _save(state: Editing) -> HttpResponse | None:
             "doses, schedule, answers and note). Change something first."
         )
         return None
+    clinical = [row.why for row in state.rows if row.warnings and row.why]
+    if state.planning_intake() is not intake:
+        clinical.insert(0, state.proceeded())
     version = do_save_program(
-        request, patient, plan, reason=reason, intake=answers, author=state.staff, note=note
+        request,
+        patient,
+        plan,
+        reason=reason,
+        intake=answers,
+        author=state.staff,
+        note=note,
+        clinical_reasons=clinical,
     )
     messages.success(request, f"Saved as version {version.number}.")
     return redirect("clinic:patient", patient_id=patient.pk)
@@ -286,6 +360,7 @@ STEPS: dict[str, Step] = {
     "down": _down,
     "template": _template,
     "keep": _keep,
+    "swap": _swap,
     "fit": _fit,
     "save": _save,
     "save_template": _save_template,
@@ -324,7 +399,8 @@ def program_history_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     previous: dict[str, Any] | None = None
     for version in versions:
         library = library_of_version(list(version.exercise_versions.all()))
-        history.append((version, plan_changes(previous, version.plan, library)))
+        changes = plan_changes(previous, version.plan, library)
+        history.append((version, changes, clinical_notes(version.plan)))
         previous = version.plan
     audit(request, patient.clinic, "read", patient, "program history")
     return render(
