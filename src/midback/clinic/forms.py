@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 
 from midback.clinic.models import StaffMember
 
@@ -48,10 +50,23 @@ class StaffInviteForm(forms.Form):
 
 
 class AcceptStaffInviteForm(forms.Form):
+    """Joining a clinic: a name and a password that Django's password validators accept."""
+
     display_name = forms.CharField(label="Your name", max_length=120)
     password = forms.CharField(
         min_length=10,
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters.",
+        help_text="At least 10 characters; not a common password, not all numbers.",
     )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        # The account does not exist yet: check similarity against what it will hold.
+        user = get_user_model()(username=self.email, email=self.email)
+        password_validation.validate_password(password, user)
+        return password

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
 from midback.clinic.views import (
     account,
@@ -19,6 +20,37 @@ urlpatterns = [
     path("clinic/login/code/", auth.login_code_view, name="login_code"),
     path("clinic/logout/", auth.logout_view, name="logout"),
     path("clinic/account/", account.security_view, name="security"),
+    path("clinic/account/password/", account.password_change_view, name="password_change"),
+    path(
+        "clinic/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="clinic/password_reset.html",
+            email_template_name="clinic/password_reset_email.txt",
+            subject_template_name="clinic/password_reset_subject.txt",
+            success_url=reverse_lazy("clinic:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "clinic/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="clinic/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "clinic/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="clinic/password_reset_confirm.html",
+            success_url=reverse_lazy("clinic:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "clinic/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="clinic/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("clinic/join/<str:code>/", staff.accept_invite_view, name="accept_invite"),
     path("clinic/staff/", staff.staff_view, name="staff"),
     path("clinic/staff/<int:staff_id>/remove/", staff.remove_staff_view, name="remove_staff"),

@@ -1,7 +1,11 @@
-"""A staff member's own account: sign-in security (the authenticator-app second step)."""
+"""A staff member's own account: password and sign-in security (the authenticator-app second
+step). Forgotten passwords are reset by email through Django's own views (see urls)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -47,3 +51,19 @@ def security_view(request: HttpRequest) -> HttpResponse:
         "clinic/security.html",
         {"staff": staff, "secret": secret, "qr_svg": qr_svg, "error": error},
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Change one's own password: the current one first, the new one checked by Django's
+    password validators (length, common passwords, similarity to the account)."""
+    staff = require_staff(request)
+    form = PasswordChangeForm(staff.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # stay signed in on this device
+        audit(request, staff.clinic, "update", staff, "changed their password")
+        messages.success(request, "Your password is changed.")
+        return redirect("clinic:security")
+    return render(request, "clinic/password_change.html", {"staff": staff, "form": form})

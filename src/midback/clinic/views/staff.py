@@ -81,7 +81,7 @@ def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
     )
     if invite is None:
         raise Http404("This invitation has expired or has been used.")
-    form = AcceptStaffInviteForm(request.POST or None)
+    form = AcceptStaffInviteForm(request.POST or None, email=invite.email)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = get_user_model().objects.create_user(
