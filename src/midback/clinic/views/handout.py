@@ -33,7 +33,9 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     version = program.current if program else None
     if version is None:
         raise Http404("This patient has no program yet")
-    library = library_of_version(list(version.exercise_versions.select_related("exercise")))
+    used = list(version.exercise_versions.select_related("exercise"))
+    library = library_of_version(used)
+    images = {v.exercise.slug: (bytes(v.image), v.image_type) for v in used if v.image}
     invite_url = None
     if request.method == "POST":
         _, code = do_create_invite(request, patient)
@@ -48,6 +50,7 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         note=version.note_to_patient,
         paper=paper,
         invite_url=invite_url,
+        images=images,
     )
     audit(request, patient.clinic, "export", patient, f"handout v{version.number} {paper}")
     response = HttpResponse(pdf, content_type="application/pdf")
