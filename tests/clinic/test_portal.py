@@ -339,8 +339,8 @@ def test_a_patient_exports_as_json_and_csv(harbour: Side) -> None:
     csv_text = harbour.client.get(
         f"/clinic/patients/{harbour.patient.pk}/export/?format=csv"
     ).content.decode()
-    assert csv_text.splitlines()[0].startswith("patient_id,id,block_day")
-    assert len(csv_text.splitlines()) == 4
+    assert csv_text.splitlines()[0].startswith("patient_id,patient,session_id,day,time")
+    assert len(csv_text.splitlines()) == 4  # one row per exercise done
 
 
 def test_the_clinic_export_is_a_zip_of_its_own_patients(harbour: Side, northside: Side) -> None:

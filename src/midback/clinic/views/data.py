@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -22,22 +24,21 @@ from midback.clinic.access import (
     staff_required,
 )
 from midback.clinic.audit import audit
-from midback.clinic.models import Patient, PatientDay, Program, ProgramVersion
+from midback.clinic.models import (
+    AuditEvent,
+    Clinic,
+    Patient,
+    PatientDay,
+    Program,
+    ProgramTemplate,
+    ProgramVersion,
+    StaffMember,
+)
+from midback.clinic.programs import current_library
+from midback.clinic.templatetags.clinic_tags import plain
+from midback.content.models import Exercise, ExerciseVersion
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
-
-SESSION_COLUMNS = [
-    "id",
-    "block_day",
-    "block_time",
-    "started_at",
-    "ended_at",
-    "pain_before",
-    "pain_after",
-    "difficulty",
-    "completed",
-    "stopped",
-]
 
 
 def patient_data(patient: Patient) -> dict[str, Any]:
@@ -92,13 +93,137 @@ def patient_data(patient: Patient) -> dict[str, Any]:
     }
 
 
-def sessions_csv(patients: list[Patient]) -> str:
+EXERCISE_COLUMNS = [
+    "patient_id",
+    "patient",
+    "session_id",
+    "day",
+    "time",
+    "started_at",
+    "ended_at",
+    "exercise",
+    "sets_done",
+    "reps_done",
+    "pain_during",
+    "hurt",
+    "stopped",
+    "stop_reason",
+    "note",
+    "session_pain_before",
+    "session_pain_after",
+    "session_completed",
+]
+
+
+def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str:
+    """A timestamp in the clinic's zone, to the second (spreadsheets choke on microseconds)."""
+    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def exercises_csv(clinic: Clinic, patients: list[Patient]) -> str:
+    """One row per exercise done, with its session's day and pain, stop reasons and notes;
+    times in the clinic's zone."""
+    zone = ZoneInfo(clinic.time_zone)
+    names = {slug: spec.name for slug, spec in current_library(clinic).items()}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["patient_id", *SESSION_COLUMNS])
-    rows = SessionLog.objects.filter(patient__in=patients).order_by("patient_id", "started_at")
-    for row in rows.values_list("patient_id", *SESSION_COLUMNS):
-        writer.writerow(row)
+    writer.writerow(EXERCISE_COLUMNS)
+    rows = (
+        ExerciseLog.objects.filter(session__patient__in=patients)
+        .select_related("session__patient")
+        .order_by("session__patient_id", "session__started_at", "exercise")
+    )
+    for ex in rows:
+        session = ex.session
+        writer.writerow(
+            [
+                session.patient_id,
+                session.patient.display_name,
+                session.pk,
+                session.block_day.isoformat(),
+                session.block_time.strftime("%H:%M") if session.block_time else "",
+                _local(session.started_at, zone),
+                _local(session.ended_at, zone),
+                names.get(ex.exercise, ex.exercise),
+                ex.sets_done,
+                ex.reps_done,
+                "" if ex.pain_during is None else ex.pain_during,
+                "yes" if ex.hurt else "no",
+                "yes" if ex.stopped else "no",
+                plain(ex.stop_reason) if ex.stop_reason else "",
+                ex.note,
+                "" if session.pain_before is None else session.pain_before,
+                "" if session.pain_after is None else session.pain_after,
+                "yes" if session.completed else "no",
+            ]
+        )
+    return out.getvalue()
+
+
+def clinic_data(clinic: Clinic) -> dict[str, Any]:
+    """What the clinic itself holds besides patients: its exercises, templates, staff."""
+    exercises = Exercise.objects.filter(clinic=clinic).prefetch_related("versions")
+    return {
+        "clinic": {"name": clinic.name, "slug": clinic.slug, "time_zone": clinic.time_zone},
+        "exercises": [
+            {
+                "slug": exercise.slug,
+                "versions": [
+                    {
+                        "number": v.number,
+                        "created_at": v.created_at,
+                        "spec": v.spec.model_dump(mode="json"),
+                        "picture": f"exercises/{exercise.slug}-v{v.number}{_suffix(v)}"
+                        if v.image
+                        else None,
+                    }
+                    for v in exercise.versions.all().order_by("number")
+                ],
+            }
+            for exercise in exercises
+        ],
+        "templates": list(
+            ProgramTemplate.objects.filter(clinic=clinic)
+            .order_by("name")
+            .values("name", "plan", "created_at")
+        ),
+        "staff": [
+            {
+                "name": member.display_name,
+                "email": member.user.email,
+                "role": member.get_role_display(),
+                "joined": member.user.date_joined,
+                "last_sign_in": member.user.last_login,
+                "authenticator_codes": member.totp_enabled,
+            }
+            for member in StaffMember.objects.filter(clinic=clinic).select_related("user")
+        ],
+    }
+
+
+def _suffix(version: ExerciseVersion) -> str:
+    return {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}.get(
+        version.image_type, ""
+    )
+
+
+def audit_csv(clinic: Clinic) -> str:
+    zone = ZoneInfo(clinic.time_zone)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "who", "action", "object_type", "object_id", "from", "detail"])
+    for event in AuditEvent.objects.filter(clinic=clinic).order_by("at", "pk").iterator():
+        writer.writerow(
+            [
+                _local(event.at, zone),
+                event.actor,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.ip or "",
+                event.detail,
+            ]
+        )
     return out.getvalue()
 
 
@@ -110,7 +235,9 @@ def patient_export_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404("format must be json or csv")
     audit(request, patient.clinic, "export", patient, fmt)
     if fmt == "csv":
-        response = HttpResponse(sessions_csv([patient]), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exercises_csv(patient.clinic, [patient]), content_type="text/csv; charset=utf-8"
+        )
     else:
         body = json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2)
         response = HttpResponse(body, content_type="application/json")
@@ -120,9 +247,11 @@ def patient_export_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @owner_required
 def clinic_export_view(request: HttpRequest) -> HttpResponse:
-    """The whole clinic as a zip: one JSON per patient and one CSV of every session."""
+    """The whole clinic as a zip: one JSON per patient, the clinic's own exercises (with their
+    pictures), templates and staff, a CSV of every exercise done and the audit trail."""
     staff = require_staff(request)
-    patients = list(Patient.objects.filter(clinic=staff.clinic).order_by("pk"))
+    clinic = staff.clinic
+    patients = list(Patient.objects.filter(clinic=clinic).order_by("pk"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for patient in patients:
@@ -130,7 +259,17 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
                 f"patients/{patient.pk}.json",
                 json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2),
             )
-        archive.writestr("sessions.csv", sessions_csv(patients))
+        archive.writestr(
+            "clinic.json", json.dumps(clinic_data(clinic), cls=DjangoJSONEncoder, indent=2)
+        )
+        for version in ExerciseVersion.objects.filter(exercise__clinic=clinic).select_related(
+            "exercise"
+        ):
+            if version.image:
+                name = f"exercises/{version.exercise.slug}-v{version.number}{_suffix(version)}"
+                archive.writestr(name, bytes(version.image))
+        archive.writestr("exercises.csv", exercises_csv(clinic, patients))
+        archive.writestr("audit.csv", audit_csv(clinic))
     audit(request, staff.clinic, "export", staff.clinic, f"{len(patients)} patients")
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{staff.clinic.slug}-export.zip"'
