@@ -125,7 +125,7 @@ def test_it_creates_searches_and_archives_patients(harbour: Side) -> None:
     assert quinn.clinic == harbour.clinic
     assert "Quinn Desk" in client.get("/clinic/patients/?q=quinn").content.decode()
     assert "Paul Harbour" not in client.get("/clinic/patients/?q=quinn").content.decode()
-    client.post(f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1"})
+    client.post(f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1", "confirm": "yes"})
     assert "Quinn Desk" not in client.get("/clinic/patients/").content.decode()
     assert "Quinn Desk" in client.get("/clinic/patients/?archived=1").content.decode()
 
@@ -379,7 +379,7 @@ def test_owners_invite_and_remove_staff(harbour: Side) -> None:
     assert member.clinic == harbour.clinic and member.role == "practitioner"
     assert newcomer.get("/clinic/").status_code == 200
     assert Client().get(f"/clinic/join/{link}/").status_code == 404  # single use
-    harbour.client.post(f"/clinic/staff/{member.pk}/remove/")
+    harbour.client.post(f"/clinic/staff/{member.pk}/remove/", {"confirm": "yes"})
     assert not StaffMember.objects.filter(pk=member.pk).exists()
     assert newcomer.get("/clinic/").status_code == 302
 

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -62,6 +63,7 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["time_zone"],
             form.cleaned_data["email"],
         )
+        messages.success(request, f"{patient.display_name} is added. Now set up their program.")
         return redirect("clinic:program_new", patient_id=patient.pk)
     return render(request, "clinic/patient_form.html", {"staff": staff, "form": form})
 
@@ -190,9 +192,18 @@ def _mean(values: list[int | None]) -> float | None:
 def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     archive = request.POST.get("archive", "1") == "1"
+    if archive and request.POST.get("confirm") != "yes":
+        messages.error(request, "Not archived: tick the box next to the button to confirm.")
+        return redirect("clinic:patient", patient_id=patient.pk)
     patient.archived_at = timezone.now() if archive else None
     patient.save(update_fields=["archived_at"])
     audit(request, patient.clinic, "archive" if archive else "unarchive", patient)
+    messages.success(
+        request,
+        f"{patient.display_name} is archived: off the dashboard and the patient list, records kept."
+        if archive
+        else f"{patient.display_name} is back on the dashboard and the patient list.",
+    )
     return redirect("clinic:patient", patient_id=patient.pk)
 
 
