@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django import forms
 from django.http import QueryDict
 
-from midback.clinic.forms import TIME_ZONES
+from midback.clinic.forms import TimeZoneField, keep_zone
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_FORBIDS, CONSTRAINT_LABELS, ExerciseSpec
 from midback.plans.dosing import DEMAND_WORDS, choose_exercises
@@ -98,7 +98,7 @@ class IntakeForm(forms.Form):
     work_lunch = forms.CharField(
         label="Lunch (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    work_timezone = forms.ChoiceField(label="Time zone", choices=[(z, z) for z in TIME_ZONES])
+    work_timezone = TimeZoneField()
     work_breaks = forms.ChoiceField(
         label="Breaks possible at work",
         choices=[("yes", "Yes"), ("sometimes", "Sometimes"), ("no", "No")],
@@ -126,6 +126,13 @@ class IntakeForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = (
+            self.data.get("work_timezone") if self.is_bound else self.initial.get("work_timezone")
+        )
+        keep_zone(self.fields["work_timezone"], zone)
 
     def intake(self) -> Intake | None:
         """The validated intake, or None with the engine's errors added to the fields."""

@@ -93,6 +93,11 @@ urlpatterns = [
         name="program_history",
     ),
     path(
+        "clinic/patients/<int:patient_id>/program/versions/<int:number>/",
+        programs.program_version_view,
+        name="program_version",
+    ),
+    path(
         "clinic/patients/<int:patient_id>/adjust/",
         programs.apply_adjustment_view,
         name="apply_adjustment",

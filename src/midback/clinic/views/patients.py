@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from midback.plans.planner import plan as make_plan
 from midback.plans.progression import Adjustment, SessionRecord, review
 from midback.plans.schema import Plan
 from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, ExerciseLog, SessionLog
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 
 
 @staff_required
@@ -160,6 +160,11 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         for i in range(28)
     ]
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
+    devices = DeviceSession.objects.filter(patient=patient).aggregate(
+        joined=Min("created_at"), seen=Max("last_seen_at")
+    )
+    last_session = logs[0].started_at if logs else None
+    last_active = max((t for t in (devices["seen"], last_session) if t), default=None)
     audit(request, patient.clinic, "read", patient, "patient page")
     return render(
         request,
@@ -171,6 +176,8 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
             "flag_labels": FLAG_LABELS,
+            "joined": devices["joined"],
+            "last_active": last_active,
             "clinical": clinical_notes(version.plan) if version else [],
             "adjustment": adjustment,
             "proposed": proposed,

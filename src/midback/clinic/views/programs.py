@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -458,3 +458,56 @@ def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse
     )
     messages.success(request, f"Suggestion applied as version {saved.number}.")
     return redirect("clinic:patient", patient_id=patient.pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def program_version_view(request: HttpRequest, patient_id: int, number: int) -> HttpResponse:
+    """One old version in full; POST restores it as a new version (what it had, said so)."""
+    patient = get_patient_for_staff(request, patient_id)
+    staff = require_staff(request)
+    version = (
+        ProgramVersion.objects.filter(
+            program__patient=patient, clinic=patient.clinic, number=number
+        )
+        .select_related("author")
+        .prefetch_related("exercise_versions__exercise")
+        .first()
+    )
+    if version is None:
+        raise Http404("No such version")
+    library = library_of_version(list(version.exercise_versions.all()))
+    current = _current_version(patient)
+    if request.method == "POST":
+        if changes_nothing(current, version.plan, version.intake, version.note_to_patient):
+            messages.info(
+                request, f"Version {number} is the same as the current one: nothing to do."
+            )
+            return redirect("clinic:program_version", patient_id=patient.pk, number=number)
+        saved = do_save_program(
+            request,
+            patient,
+            version.plan,
+            reason=f"Restored version {number}",
+            intake=version.intake,
+            author=staff,
+            note=version.note_to_patient,
+        )
+        messages.success(request, f"Version {number} restored as version {saved.number}.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    plan = Plan.model_validate(version.plan)
+    audit(request, patient.clinic, "read", patient, f"program version {number}")
+    return render(
+        request,
+        "clinic/program_version.html",
+        {
+            "staff": staff,
+            "patient": patient,
+            "version": version,
+            "plan": plan,
+            "names": {slug: spec.name for slug, spec in library.items()},
+            "week": schedule_groups(plan, library) if plan.status == "ok" else [],
+            "clinical": clinical_notes(version.plan),
+            "is_current": current is not None and current.pk == version.pk,
+        },
+    )
