@@ -93,6 +93,7 @@ def values_for(target: Side) -> dict[str, str]:
         "slug": exercise.slug,
         "code": "x" * 43,
         "token": "y" * 43,
+        "uidb64": "MQ",
         "day": today.isoformat(),
         "date": today.isoformat(),
         "hhmm": "0930",

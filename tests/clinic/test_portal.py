@@ -125,7 +125,7 @@ def test_it_creates_searches_and_archives_patients(harbour: Side) -> None:
     assert quinn.clinic == harbour.clinic
     assert "Quinn Desk" in client.get("/clinic/patients/?q=quinn").content.decode()
     assert "Paul Harbour" not in client.get("/clinic/patients/?q=quinn").content.decode()
-    client.post(f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1"})
+    client.post(f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1", "confirm": "yes"})
     assert "Quinn Desk" not in client.get("/clinic/patients/").content.decode()
     assert "Quinn Desk" in client.get("/clinic/patients/?archived=1").content.decode()
 
@@ -167,7 +167,9 @@ def test_a_dose_outside_the_range_is_refused_next_to_the_field(harbour: Side) ->
     )
     data[f"item-{index}-reps"] = 30
     response = harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/program/", data)
-    assert "Reps for Cat-Camel Stretch must be 10–15." in response.content.decode()
+    html = response.content.decode()
+    assert "Reps 30 is outside the library&#x27;s range for Cat-Camel Stretch (10–15)." in html
+    assert "Give a clinical reason to go ahead with this, or change it." in html
     assert ProgramVersion.objects.filter(program__patient=harbour.patient).count() == 1
 
 
@@ -297,7 +299,7 @@ def test_a_stop_flag_suggests_stepping_down_and_applies_in_one_click(harbour: Si
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "Suggested: step the dose down" in page
     assert "Stopped an exercise" in harbour.client.get("/clinic/").content.decode()
-    harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/adjust/")
+    harbour.client.post(f"/clinic/patients/{harbour.patient.pk}/adjust/", {"version": 1})
     latest = ProgramVersion.objects.filter(program__patient=harbour.patient).latest("number")
     assert latest.number == 2 and "step down" in latest.reason
 
@@ -337,8 +339,8 @@ def test_a_patient_exports_as_json_and_csv(harbour: Side) -> None:
     csv_text = harbour.client.get(
         f"/clinic/patients/{harbour.patient.pk}/export/?format=csv"
     ).content.decode()
-    assert csv_text.splitlines()[0].startswith("patient_id,id,block_day")
-    assert len(csv_text.splitlines()) == 4
+    assert csv_text.splitlines()[0].startswith("patient_id,patient,session_id,day,time")
+    assert len(csv_text.splitlines()) == 4  # one row per exercise done
 
 
 def test_the_clinic_export_is_a_zip_of_its_own_patients(harbour: Side, northside: Side) -> None:
@@ -377,7 +379,7 @@ def test_owners_invite_and_remove_staff(harbour: Side) -> None:
     assert member.clinic == harbour.clinic and member.role == "practitioner"
     assert newcomer.get("/clinic/").status_code == 200
     assert Client().get(f"/clinic/join/{link}/").status_code == 404  # single use
-    harbour.client.post(f"/clinic/staff/{member.pk}/remove/")
+    harbour.client.post(f"/clinic/staff/{member.pk}/remove/", {"confirm": "yes"})
     assert not StaffMember.objects.filter(pk=member.pk).exists()
     assert newcomer.get("/clinic/").status_code == 302
 

@@ -6,11 +6,14 @@ Each answers 404 both for "missing" and for "another clinic's", so nobody learns
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
 from midback.content.models import Exercise
@@ -28,14 +31,22 @@ def staff_of(request: HttpRequest) -> StaffMember | None:
     return cached
 
 
+def in_clinic_zone(staff: StaffMember) -> AbstractContextManager[None]:
+    """Clinic pages show dates and times in the clinic's own zone (templates' `date` filter and
+    `timezone.localdate()` follow it)."""
+    return timezone.override(ZoneInfo(staff.clinic.time_zone))
+
+
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Clinic pages: signed-in staff only; everyone else goes to the login page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if staff_of(request) is None:
+        staff = staff_of(request)
+        if staff is None:
             return redirect(f"/clinic/login/?next={request.path}")
-        return view(request, *args, **kwargs)
+        with in_clinic_zone(staff):
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -50,7 +61,8 @@ def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return redirect(f"/clinic/login/?next={request.path}")
         if not staff.is_owner:
             raise Http404("Not found")
-        return view(request, *args, **kwargs)
+        with in_clinic_zone(staff):
+            return view(request, *args, **kwargs)
 
     return wrapper
 

@@ -48,8 +48,10 @@ def do_save_program(
     intake: dict[str, Any] | None = None,
     author: StaffMember | None = None,
     note: str = "",
+    clinical_reasons: list[str] | None = None,
 ) -> ProgramVersion:
-    """Save a plan as the patient's program: a new version that records its author and reason."""
+    """Save a plan as the patient's program: a new version that records its author and reason
+    (and any clinical reasons for going past a warning, which the audit row keeps too)."""
     program = Program.objects.select_for_update().filter(patient=patient).first()
     if program is None:
         program = Program.objects.create(clinic=patient.clinic, patient=patient)
@@ -74,7 +76,10 @@ def do_save_program(
         if patient.baseline_pain is None:
             patient.baseline_pain = intake.get("pain_now")
         patient.save(update_fields=["baseline_pain", "red_flags"])
-    audit(request, patient.clinic, "create", version, f"program v{number}: {reason}")
+    detail = f"program v{number}: {reason}"
+    if clinical_reasons:
+        detail += " · clinical reasons: " + " · ".join(clinical_reasons)
+    audit(request, patient.clinic, "create", version, detail)
     return version
 
 

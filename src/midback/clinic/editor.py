@@ -8,16 +8,18 @@ next to the fields that caused them. Doses are checked against each exercise's r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
 from django.http import QueryDict
 
-from midback.clinic.forms import TIME_ZONES
+from midback.clinic.forms import TimeZoneField, keep_zone
 from midback.content.loader import Library
-from midback.content.schema import CONSTRAINT_LABELS, ExerciseSpec
+from midback.content.schema import CONSTRAINT_FORBIDS, CONSTRAINT_LABELS, ExerciseSpec
+from midback.plans.dosing import DEMAND_WORDS, choose_exercises
 from midback.plans.intake import CONSTRAINTS, DAYS, RED_FLAGS, Intake, IntakeError, parse_intake
-from midback.plans.schema import PlanItem
+from midback.plans.planner import plan
+from midback.plans.schema import Plan, PlanItem
 
 DAY_LABELS = dict(zip(DAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True))
 FLAG_LABELS = {
@@ -96,7 +98,7 @@ class IntakeForm(forms.Form):
     work_lunch = forms.CharField(
         label="Lunch (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    work_timezone = forms.ChoiceField(label="Time zone", choices=[(z, z) for z in TIME_ZONES])
+    work_timezone = TimeZoneField()
     work_breaks = forms.ChoiceField(
         label="Breaks possible at work",
         choices=[("yes", "Yes"), ("sometimes", "Sometimes"), ("no", "No")],
@@ -117,6 +119,20 @@ class IntakeForm(forms.Form):
             ("morning_evening", "Morning and evening (before and after work)"),
         ],
     )
+
+    proceed_reason = forms.CharField(
+        label="To proceed past a red flag: your clinical reason (for example, cleared by their GP)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = (
+            self.data.get("work_timezone") if self.is_bound else self.initial.get("work_timezone")
+        )
+        keep_zone(self.fields["work_timezone"], zone)
 
     def intake(self) -> Intake | None:
         """The validated intake, or None with the engine's errors added to the fields."""
@@ -202,6 +218,12 @@ class ItemRow:
     range: str
     spec: ExerciseSpec | None
     errors: dict[str, str] = field(default_factory=dict)
+    # Why the practitioner keeps a restricted exercise or goes outside the library's range.
+    why: str = ""
+    # Warnings that need that reason (shown next to the row), and the alternative to offer.
+    warnings: list[str] = field(default_factory=list)
+    alternative: ExerciseSpec | None = None
+    alternative_gentle: bool = False
 
     @classmethod
     def of(cls, item: PlanItem, library: Library) -> ItemRow:
@@ -231,44 +253,89 @@ def rows_from_post(post: QueryDict, library: Library) -> list[ItemRow]:
                 hold_seconds=post.get(f"item-{n}-hold_seconds", "").strip(),
                 range=post.get(f"item-{n}-range", "full"),
                 spec=library.get(slug),
+                why=post.get(f"item-{n}-why", "").strip(),
             )
         )
     return rows
 
 
-def _in_range(
+# Outside these a dose is an input error, whatever the reason: the player and the schedule
+# are made for human-sized numbers.
+HARD_LIMITS = {"sets": (1, 10), "reps": (1, 100), "hold_seconds": (1, 600)}
+WHY_LIMIT = 300
+
+
+def _dose_value(
     row: ItemRow, name: str, raw: str, bounds: tuple[int, int] | None, what: str
 ) -> int | None:
+    """The whole number typed; outside the library's range it warns (a reason lets it through),
+    outside the hard limits it is an error."""
     if bounds is None:
         return None
     low, high = bounds
+    hard_low, hard_high = HARD_LIMITS[name]
     try:
         value = int(raw)
     except ValueError:
-        row.errors[name] = f"Enter {what} as a whole number from {low} to {high}."
+        row.errors[name] = f"Enter {what} as a whole number (the library suggests {low}–{high})."
+        return None
+    if not hard_low <= value <= hard_high:
+        row.errors[name] = f"{what.capitalize()} must be from {hard_low} to {hard_high}."
         return None
     if not low <= value <= high:
         assert row.spec is not None
-        row.errors[name] = f"{what.capitalize()} for {row.spec.name} must be {low}–{high}."
-        return None
+        row.warnings.append(
+            f"{what.capitalize()} {value} is outside the library's range for {row.spec.name} "
+            f"({low}–{high})."
+        )
     return value
 
 
+def check_restrictions(rows: list[ItemRow], library: Library, constraints: set[str]) -> None:
+    """Warn on rows whose exercise needs what the patient's constraints rule out, and find the
+    alternative the planner would choose in its place."""
+    if not constraints:
+        return
+    choices = {choice.source: choice for choice in choose_exercises(library, constraints)}
+    for row in rows:
+        spec = row.spec
+        if spec is None:
+            continue
+        broken = spec.breaks(constraints, gentle=row.range == "gentle")
+        if not broken:
+            continue
+        needs = " and ".join(DEMAND_WORDS[d] for d in sorted(broken))
+        causes = [c for c in sorted(constraints) if CONSTRAINT_FORBIDS.get(c, set()) & broken]
+        because = " and ".join(CONSTRAINT_LABELS[c] for c in causes)
+        row.warnings.append(f"{spec.name} needs {needs}; the patient: {because}.")
+        choice = choices.get(spec.replaces or spec.slug)
+        if choice and choice.spec and (choice.spec.slug != spec.slug or choice.gentle):
+            row.alternative, row.alternative_gentle = choice.spec, choice.gentle
+
+
 def validate_rows(rows: list[ItemRow], reason: str = "Set by the practitioner") -> list[PlanItem]:
-    """Items from the rows; rows with a problem get `errors` and are left out of the result."""
+    """Items from the rows; rows with a problem get `errors` and are left out of the result.
+
+    A row with warnings (a restriction, a dose outside the library's range) needs a clinical
+    reason; without one it is kept but gets an error (so the preview still shows it)."""
     items = []
     for row in rows:
         spec = row.spec
         if spec is None:
             row.errors["exercise"] = f"Unknown exercise '{row.exercise}'."
             continue
-        sets = _in_range(row, "sets", row.sets, spec.dose.sets, "sets")
-        reps = _in_range(row, "reps", row.reps, spec.dose.reps, "reps")
-        hold = _in_range(row, "hold_seconds", row.hold_seconds, spec.dose.hold_seconds, "hold")
+        sets = _dose_value(row, "sets", row.sets, spec.dose.sets, "sets")
+        reps = _dose_value(row, "reps", row.reps, spec.dose.reps, "reps")
+        hold = _dose_value(row, "hold_seconds", row.hold_seconds, spec.dose.hold_seconds, "hold")
         if row.range not in ("full", "gentle"):
             row.errors["range"] = "Choose full or gentle range."
+        if len(row.why) > WHY_LIMIT:
+            row.errors["why"] = (
+                f"The reason is {len(row.why)} characters long; shorten it to {WHY_LIMIT}."
+            )
         if row.errors or sets is None:
             continue
+        why = f" Practitioner's clinical reason: {row.why}" if row.warnings and row.why else ""
         items.append(
             PlanItem(
                 exercise=spec.slug,
@@ -276,12 +343,22 @@ def validate_rows(rows: list[ItemRow], reason: str = "Set by the practitioner") 
                 reps=reps,
                 hold_seconds=hold,
                 per_side=spec.dose.per_side,
-                reason=reason,
-                range=row.range,
+                reason=(" ".join([reason, *row.warnings]) + why).strip(),
+                range="gentle" if row.range == "gentle" else "full",
                 rest_seconds=spec.dose.rest_seconds,
             )
         )
     return items
+
+
+def missing_reasons(rows: list[ItemRow]) -> bool:
+    """Mark rows whose warnings have no clinical reason yet; True when any has none."""
+    missing = False
+    for row in rows:
+        if row.warnings and not row.why:
+            row.errors["why"] = "Give a clinical reason to go ahead with this, or change it."
+            missing = True
+    return missing
 
 
 def default_item(spec: ExerciseSpec) -> PlanItem:
@@ -296,3 +373,67 @@ def default_item(spec: ExerciseSpec) -> PlanItem:
         reason="Added by the practitioner",
         rest_seconds=dose.rest_seconds,
     )
+
+
+BudgetChoice = Literal["", "keep", "fit"]
+
+
+def busiest_day_minutes(plan: Plan) -> int:
+    """Minutes the program takes on its busiest day, as scheduled (a shift's blocks count
+    towards the day the shift starts)."""
+    per_day: dict[str, int] = {}
+    for block in plan.schedule:
+        day = block.anchor or block.day
+        per_day[day] = per_day.get(day, 0) + block.minutes
+    return max(per_day.values(), default=0)
+
+
+def dose_of(item: PlanItem) -> tuple[str, int, int | None, int | None, str]:
+    """What the practitioner sees of an item in the table (not its reason)."""
+    return (item.exercise, item.sets, item.reps, item.hold_seconds, item.range)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """The items as set, scheduled against the patient's minutes a day.
+
+    `over` when the doses as set do not fit the budget (the planner would lower reps and holds,
+    or the busiest day is still longer). Then the practitioner chooses: keep the doses, or fit
+    to the budget, and the editor shows the fitted numbers before anything is saved.
+    """
+
+    plan: Plan
+    kept_minutes: int
+    fitted_minutes: int
+    limit: int
+    over: bool
+    choice: BudgetChoice
+
+    @property
+    def minutes(self) -> int:
+        return busiest_day_minutes(self.plan)
+
+
+def schedule_items(
+    intake: Intake, items: list[PlanItem], library: Library, choice: BudgetChoice
+) -> Scheduled:
+    """Schedule the items; never changes a dose unless the practitioner chose to fit."""
+    limit = intake.minutes_per_day
+    kept = plan(intake, library, items=items, lower_doses=False)
+    fitted = plan(intake, library, items=items)
+    kept_minutes, fitted_minutes = busiest_day_minutes(kept), busiest_day_minutes(fitted)
+    lowered = [dose_of(i) for i in kept.items] != [dose_of(i) for i in fitted.items]
+    over = lowered or kept_minutes > limit
+    if over and choice == "fit":
+        return Scheduled(fitted, kept_minutes, fitted_minutes, limit, over, choice)
+    if over and choice == "keep":
+        kept = kept.model_copy(
+            update={
+                "reasons": [
+                    *kept.reasons,
+                    f"Doses kept as the practitioner set them: about {kept_minutes} minutes on "
+                    f"the busiest day, with {limit} minutes a day planned with the patient.",
+                ]
+            }
+        )
+    return Scheduled(kept, kept_minutes, fitted_minutes, limit, over, choice)

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import zoneinfo
+from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 
 from midback.clinic.models import StaffMember
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def _current_zone_names() -> list[str]:
+    """The IANA names in use today (zone1970.tab), without the old aliases ("Asmera", "W-SU")."""
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo/zone1970.tab").read_text()
+    names = {line.split("\t")[2] for line in table.splitlines() if line and line[0] != "#"}
+    return sorted(names & set(TIME_ZONES))
+
+
+def _grouped(names: list[str]) -> list[tuple[str, Any]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        region, _, place = name.partition("/")
+        groups.setdefault(region, []).append((name, place.replace("_", " ")))
+    return [("UTC", "UTC"), *groups.items()]
+
+
+ZONE_CHOICES = _grouped(_current_zone_names())
+
+
+class TimeZoneField(forms.ChoiceField):
+    """Current zone names grouped by region; an older name already stored stays valid."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        super().__init__(choices=ZONE_CHOICES, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return value in TIME_ZONES or value == "UTC"
+
+
+def keep_zone(field: forms.Field, value: str | None) -> None:
+    """Show a stored zone that is no longer listed (an old alias) rather than replace it."""
+    listed = {"UTC"} | {name for _, group in ZONE_CHOICES[1:] for name, _ in group}
+    if value and value not in listed and isinstance(field, forms.ChoiceField):
+        field.choices = [*ZONE_CHOICES, ("Stored", [(value, value)])]
 
 
 class LoginForm(forms.Form):
@@ -31,7 +70,7 @@ class TotpForm(forms.Form):
 class PatientForm(forms.Form):
     display_name = forms.CharField(label="Name", max_length=120)
     email = forms.EmailField(label="Email (optional)", required=False)
-    time_zone = forms.ChoiceField(label="Time zone", choices=[(z, z) for z in TIME_ZONES])
+    time_zone = TimeZoneField()
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"].strip()
@@ -48,10 +87,23 @@ class StaffInviteForm(forms.Form):
 
 
 class AcceptStaffInviteForm(forms.Form):
+    """Joining a clinic: a name and a password that Django's password validators accept."""
+
     display_name = forms.CharField(label="Your name", max_length=120)
     password = forms.CharField(
         min_length=10,
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters.",
+        help_text="At least 10 characters; not a common password, not all numbers.",
     )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        # The account does not exist yet: check similarity against what it will hold.
+        user = get_user_model()(username=self.email, email=self.email)
+        password_validation.validate_password(password, user)
+        return password

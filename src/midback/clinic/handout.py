@@ -234,7 +234,17 @@ def _pictures(slug: str) -> dict[str, str] | None:
     }
 
 
-def _exercise(number: int, item: PlanItem, spec: ExerciseSpec | None) -> dict[str, Any]:
+def _photo(image: tuple[bytes, str] | None) -> dict[str, str] | None:
+    """A clinic's own exercise prints its uploaded picture (the drawings are the library's)."""
+    if not image or not image[0]:
+        return None
+    data, kind = image
+    return {"photo": f"data:{kind};base64," + base64.b64encode(data).decode("ascii")}
+
+
+def _exercise(
+    number: int, item: PlanItem, spec: ExerciseSpec | None, image: tuple[bytes, str] | None = None
+) -> dict[str, Any]:
     if spec is None:
         return {"number": number, "name": item.exercise, "dose": dose_words(item), "steps": []}
     gentle = ""
@@ -250,7 +260,7 @@ def _exercise(number: int, item: PlanItem, spec: ExerciseSpec | None) -> dict[st
         "dose": dose_words(item),
         "gentle": gentle,
         "safety": spec.safety,
-        "pictures": _pictures(spec.slug),
+        "pictures": _pictures(spec.slug) or _photo(image),
     }
 
 
@@ -274,6 +284,7 @@ def _context(
     note: str,
     paper: Paper,
     invite_url: str | None,
+    images: dict[str, tuple[bytes, str]] | None = None,
 ) -> dict[str, Any]:
     headings, rows = log_grid(plan)
     p = DEFAULT_PROTOCOL
@@ -287,7 +298,7 @@ def _context(
         "groups": schedule_groups(plan, library),
         "minutes_a_day": _minutes_a_day(plan),
         "exercises": [
-            _exercise(n, item, library.get(item.exercise))
+            _exercise(n, item, library.get(item.exercise), (images or {}).get(item.exercise))
             for n, item in enumerate(plan.items, start=1)
         ],
         "special_advice": _special_advice(plan.advice),
@@ -333,6 +344,7 @@ def render_handout(
     note: str,
     paper: Paper,
     invite_url: str | None = None,
+    images: dict[str, tuple[bytes, str]] | None = None,
 ) -> bytes:
     """The handout as PDF bytes: a stored plan dict laid out for print on A4 or Letter.
 
@@ -355,6 +367,7 @@ def render_handout(
         note=note,
         paper=paper,
         invite_url=invite_url,
+        images=images,
     )
     html = render_to_string("clinic/handout.html", context)
     pdf = HTML(string=html, base_url=str(_TEMPLATE_DIR)).write_pdf()

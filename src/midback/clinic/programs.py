@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db.models import Q
 
-from midback.clinic.models import Clinic
+from midback.clinic.models import Clinic, ProgramVersion
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
+from midback.plans.intake import IntakeError, parse_intake
 from midback.plans.schema import Plan
 
 
@@ -79,6 +80,56 @@ def plan_changes(old: dict[str, Any] | None, new: dict[str, Any], library: Libra
             + (", at new times." if len(old_blocks) == len(new_blocks) else ".")
         )
     return changes or ["No change to exercises or schedule."]
+
+
+CLINICAL_MARK = "clinical reason:"
+
+
+def clinical_notes(plan: dict[str, Any]) -> list[str]:
+    """The practitioner's recorded decisions in a stored plan: going past a red flag, keeping a
+    restricted exercise, a dose outside the library's range (each with its reason)."""
+    notes = [r for r in plan.get("reasons", []) if CLINICAL_MARK in r]
+    for item in plan.get("items", []):
+        reason = item.get("reason", "")
+        if CLINICAL_MARK in reason:
+            notes.append(reason.removeprefix("Set by the practitioner").strip())
+    return notes
+
+
+def _program_of(plan: dict[str, Any]) -> tuple[Any, ...]:
+    items = tuple(
+        (i["exercise"], i["sets"], i.get("reps"), i.get("hold_seconds"), i.get("range", "full"))
+        for i in plan.get("items", [])
+    )
+    blocks = tuple((b["day"], b["time"], tuple(b["exercises"])) for b in plan.get("schedule", []))
+    return items, blocks
+
+
+def changes_nothing(
+    current: ProgramVersion | None,
+    plan: dict[str, Any],
+    intake: dict[str, Any] | None,
+    note: str,
+) -> bool:
+    """Would saving this make a version the same as the current one (same exercises, doses,
+    schedule, answers and note)? Such a version is refused: it only clutters the history."""
+    if current is None:
+        return False
+    return (
+        _program_of(current.plan) == _program_of(plan)
+        and (intake is None or _answers(current.intake) == _answers(intake))
+        and current.note_to_patient == note
+    )
+
+
+def _answers(intake: dict[str, Any] | None) -> Any:
+    """An intake as the engine reads it, so that key order and defaults do not count as change."""
+    if intake is None:
+        return None
+    try:
+        return parse_intake(intake).model_dump(mode="json")
+    except IntakeError:
+        return intake
 
 
 def stored_plan(version_plan: dict[str, Any]) -> Plan:

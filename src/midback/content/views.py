@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from midback.content.access import (
     get_exercise_for_viewer,
-    get_library_exercise,
     library_exercises,
 )
 from midback.content.api import dose_text
@@ -35,7 +34,8 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    exercise = get_library_exercise(slug)
+    # A clinic's own exercise is shown to that clinic's staff and patients (404 to others).
+    exercise = get_exercise_for_viewer(request, slug)
     assert exercise.current is not None
     spec = exercise.current.spec
     related_slugs = list(spec.swaps) + ([spec.replaces] if spec.replaces else [])

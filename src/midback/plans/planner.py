@@ -48,8 +48,10 @@ def plan(
     protocol: Protocol = DEFAULT_PROTOCOL,
     *,
     items: Sequence[PlanItem] | None = None,
+    lower_doses: bool = True,
 ) -> Plan:
-    """Tailor a plan. Pass `items` to schedule a given program (edited or progressed) instead."""
+    """Tailor a plan. Pass `items` to schedule a given program (edited or progressed) instead;
+    `lower_doses=False` keeps their doses even where that goes over the minutes a day."""
     if intake.red_flags:
         return _seek_care(intake, protocol)
     level, level_reason = discomfort_level(intake, protocol)
@@ -81,7 +83,7 @@ def plan(
     reasons.append(mode_reason)
     limit = intake.minutes_per_day
     week = Week(intake, items, library, protocol, mode)
-    fitted = week.fit(limit)
+    fitted = week.fit(limit, lower=lower_doses)
     if fitted is None:
         reasons.append(
             "Your work hours are too short to fit every exercise twice in short breaks, "
@@ -89,7 +91,7 @@ def plan(
         )
         mode = "morning_evening"
         week = Week(intake, items, library, protocol, mode)
-        fitted = week.fit(limit)
+        fitted = week.fit(limit, lower=lower_doses)
     assert fitted is not None  # routines always have an option (possibly with nothing in it)
     lowering, results = fitted
 

@@ -335,13 +335,14 @@ class Week:
             return self.break_options(shift, lowering)
         return self.routine_options(day, lowering)
 
-    def fit(self, limit: int) -> tuple[int, list[DayResult]] | None:
+    def fit(self, limit: int, *, lower: bool = True) -> tuple[int, list[DayResult]] | None:
         """Lowering steps and each day's result: fewest cuts, then the least lowering.
 
+        With `lower=False` doses stay as given (a practitioner chose to keep them).
         None when short breaks cannot hold every exercise twice on a work day at any dose.
         """
         best: tuple[int, int, list[DayResult]] | None = None
-        for lowering in range(self.max_lowering() + 1):
+        for lowering in range((self.max_lowering() if lower else 0) + 1):
             cost = 0
             chosen = []
             for day in range(7):

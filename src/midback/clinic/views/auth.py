@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import require_staff, staff_required
+from midback.clinic.access import require_staff
 from midback.clinic.audit import audit
 from midback.clinic.forms import LoginForm, TotpForm
-from midback.clinic.login import check_password_login, new_totp_secret, totp_uri, verify_totp
+from midback.clinic.login import check_password_login, verify_totp
 from midback.clinic.models import StaffMember
 
 PENDING = "clinic_pending_user"
@@ -73,41 +73,3 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("clinic:login")
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def security_view(request: HttpRequest) -> HttpResponse:
-    """Turn the authenticator-app second step on (after proving a code) or off."""
-    staff = require_staff(request)
-    error = ""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "start":
-            request.session["totp_setup"] = new_totp_secret()
-        elif action == "confirm":
-            secret = request.session.get("totp_setup", "")
-            staff.totp_secret = secret
-            if secret and verify_totp(staff, request.POST.get("code", "")):
-                staff.totp_enabled = True
-                staff.save(update_fields=["totp_secret", "totp_enabled"])
-                del request.session["totp_setup"]
-                audit(request, staff.clinic, "update", staff, "turned on authenticator codes")
-                return redirect("clinic:security")
-            error = "That code is not right; check the clock on your phone and try again."
-        elif action == "disable":
-            staff.totp_enabled, staff.totp_secret = False, ""
-            staff.save(update_fields=["totp_secret", "totp_enabled"])
-            audit(request, staff.clinic, "update", staff, "turned off authenticator codes")
-            return redirect("clinic:security")
-    secret = request.session.get("totp_setup")
-    qr_svg = ""
-    if secret:
-        import segno
-
-        qr_svg = segno.make(totp_uri(staff, secret), error="m").svg_inline(scale=4)
-    return render(
-        request,
-        "clinic/security.html",
-        {"staff": staff, "secret": secret, "qr_svg": qr_svg, "error": error},
-    )

@@ -1,4 +1,5 @@
-"""Follow-up: the dashboard, a patient's page with timeline and charts, applying an adjustment."""
+"""Patients: list and search, create, a patient's page (timeline and charts), archive, hand-over
+(invite link and QR code)."""
 
 from __future__ import annotations
 
@@ -7,51 +8,64 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import segno
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Max, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
-from midback.clinic.actions import do_save_program
+from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
 from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
-from midback.clinic.followup import dashboard_rows
+from midback.clinic.editor import FLAG_LABELS
+from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program, ProgramVersion
-from midback.clinic.programs import current_library
+from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.intake import DAYS, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.progression import Adjustment, SessionRecord, review
 from midback.plans.schema import Plan
-from midback.practice.models import CheckIn, ExerciseLog, SessionLog
-
-FILTERS = {
-    "all": "Everyone",
-    "flags": "With flags",
-    "inactive": "No activity",
-    "adjust": "Suggested adjustment",
-}
+from midback.practice.devices import do_create_invite
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 
 
 @staff_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def patient_list_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    today = timezone.localdate(timezone=ZoneInfo(staff.clinic.time_zone))
-    rows = dashboard_rows(staff.clinic, today, timezone.now())
-    shown = request.GET.get("show", "all")
-    if shown == "flags":
-        rows = [r for r in rows if r.flags]
-    elif shown == "inactive":
-        rows = [r for r in rows if any(f.startswith("No activity") for f in r.flags)]
-    elif shown == "adjust":
-        rows = [r for r in rows if r.suggestion]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()[:120]
+    show_archived = request.GET.get("archived") == "1"
+    patients = Patient.objects.filter(clinic=staff.clinic, archived_at__isnull=not show_archived)
+    if query:
+        patients = patients.filter(Q(display_name__icontains=query) | Q(email__icontains=query))
+    page = Paginator(patients.order_by("display_name", "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "clinic/dashboard.html",
-        {"staff": staff, "page": page, "shown": shown, "filters": FILTERS, "today": today},
+        "clinic/patient_list.html",
+        {"staff": staff, "page": page, "q": query, "archived": show_archived},
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_create_view(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request)
+    form = PatientForm(request.POST or None, initial={"time_zone": staff.clinic.time_zone})
+    if request.method == "POST" and form.is_valid():
+        patient = do_create_patient(
+            request,
+            staff.clinic,
+            form.cleaned_data["display_name"],
+            form.cleaned_data["time_zone"],
+            form.cleaned_data["email"],
+        )
+        messages.success(request, f"{patient.display_name} is added. Now set up their program.")
+        return redirect("clinic:program_new", patient_id=patient.pk)
+    return render(request, "clinic/patient_form.html", {"staff": staff, "form": form})
 
 
 def _records(logs: list[SessionLog]) -> list[SessionRecord]:
@@ -77,7 +91,7 @@ def _records(logs: list[SessionLog]) -> list[SessionRecord]:
     return records
 
 
-def _review(
+def suggested_change(
     patient: Patient, version: ProgramVersion | None, today: dt.date
 ) -> tuple[Adjustment | None, Plan | None]:
     if version is None or not version.intake:
@@ -98,9 +112,10 @@ def _review(
     )
     if adjustment.action == "keep":
         return adjustment, None
-    proposed = make_plan(
-        parse_intake(version.intake), current_library(patient.clinic), items=adjustment.items
-    )
+    # A program saved despite red flags was a practitioner's recorded decision: the adjustment
+    # keeps to it rather than turning into "seek care".
+    intake = parse_intake(version.intake).model_copy(update={"red_flags": ()})
+    proposed = make_plan(intake, current_library(patient.clinic), items=adjustment.items)
     return adjustment, proposed
 
 
@@ -112,7 +127,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     today = timezone.localdate(timezone=zone)
     program = Program.objects.select_related("current__author").filter(patient=patient).first()
     version = program.current if program else None
-    adjustment, proposed = _review(patient, version, today)
+    adjustment, proposed = suggested_change(patient, version, today)
     first = today - dt.timedelta(days=27)
     logs = list(
         SessionLog.objects.filter(patient=patient, block_day__gte=first).order_by("-started_at")
@@ -145,6 +160,11 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         for i in range(28)
     ]
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
+    devices = DeviceSession.objects.filter(patient=patient).aggregate(
+        joined=Min("created_at"), seen=Max("last_seen_at")
+    )
+    last_session = logs[0].started_at if logs else None
+    last_active = max((t for t in (devices["seen"], last_session) if t), default=None)
     audit(request, patient.clinic, "read", patient, "patient page")
     return render(
         request,
@@ -155,6 +175,10 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
+            "flag_labels": FLAG_LABELS,
+            "joined": devices["joined"],
+            "last_active": last_active,
+            "clinical": clinical_notes(version.plan) if version else [],
             "adjustment": adjustment,
             "proposed": proposed,
             "logs": logs[:30],
@@ -172,23 +196,39 @@ def _mean(values: list[int | None]) -> float | None:
 
 @staff_required
 @require_POST
-def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """Apply the review's suggestion as a new program version, in one click."""
+def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
-    staff = require_staff(request)
-    program = Program.objects.select_related("current").filter(patient=patient).first()
-    version = program.current if program else None
-    today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
-    adjustment, proposed = _review(patient, version, today)
-    if adjustment is None or proposed is None or version is None:
+    archive = request.POST.get("archive", "1") == "1"
+    if archive and request.POST.get("confirm") != "yes":
+        messages.error(request, "Not archived: tick the box next to the button to confirm.")
         return redirect("clinic:patient", patient_id=patient.pk)
-    do_save_program(
+    patient.archived_at = timezone.now() if archive else None
+    patient.save(update_fields=["archived_at"])
+    audit(request, patient.clinic, "archive" if archive else "unarchive", patient)
+    messages.success(
         request,
-        patient,
-        proposed.model_dump(mode="json"),
-        reason=f"Progression review: {adjustment.action.replace('_', ' ')}",
-        intake=version.intake,
-        author=staff,
-        note=version.note_to_patient,
+        f"{patient.display_name} is archived: off the dashboard and the patient list, records kept."
+        if archive
+        else f"{patient.display_name} is back on the dashboard and the patient list.",
     )
     return redirect("clinic:patient", patient_id=patient.pk)
+
+
+@staff_required
+@require_POST
+def patient_invite_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A fresh single-use invite link, shown once with its QR code."""
+    patient = get_patient_for_staff(request, patient_id)
+    _, code = do_create_invite(request, patient)
+    link = request.build_absolute_uri(reverse("practice:join", args=[code]))
+    qr = segno.make(link, error="m")
+    return render(
+        request,
+        "clinic/invite.html",
+        {
+            "staff": require_staff(request),
+            "patient": patient,
+            "link": link,
+            "qr_svg": qr.svg_inline(scale=6, dark="#16485b"),
+        },
+    )

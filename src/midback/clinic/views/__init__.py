@@ -1,0 +1,1 @@
+"""The practitioner portal's views, one module per resource."""

@@ -1,0 +1,40 @@
+"""The dashboard: every patient's follow-up at a glance, with filters."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from midback.clinic.access import require_staff, staff_required
+from midback.clinic.followup import dashboard_rows
+
+FILTERS = {
+    "all": "Everyone",
+    "flags": "With flags",
+    "inactive": "No activity",
+    "adjust": "Suggested adjustment",
+}
+
+
+@staff_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request)
+    today = timezone.localdate(timezone=ZoneInfo(staff.clinic.time_zone))
+    rows = dashboard_rows(staff.clinic, today, timezone.now())
+    shown = request.GET.get("show", "all")
+    if shown == "flags":
+        rows = [r for r in rows if r.flags]
+    elif shown == "inactive":
+        rows = [r for r in rows if any(f.startswith("No activity") for f in r.flags)]
+    elif shown == "adjust":
+        rows = [r for r in rows if r.suggestion]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clinic/dashboard.html",
+        {"staff": staff, "page": page, "shown": shown, "filters": FILTERS, "today": today},
+    )
