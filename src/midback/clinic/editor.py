@@ -14,6 +14,7 @@ from django import forms
 from django.http import QueryDict
 
 from midback.clinic.forms import TIME_ZONES
+from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_LABELS, ExerciseSpec
 from midback.plans.intake import CONSTRAINTS, DAYS, RED_FLAGS, Intake, IntakeError, parse_intake
@@ -53,7 +54,7 @@ INTAKE_FIELDS = {
 PAIN = [(n, str(n)) for n in range(11)]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CleanInputForm, forms.Form):
     """The intake as a practitioner fills it in with the patient (DESIGN.md section 7)."""
 
     red_flags = forms.MultipleChoiceField(

@@ -7,11 +7,12 @@ import zoneinfo
 from django import forms
 
 from midback.clinic.models import StaffMember
+from midback.clinic.validators import CleanInputForm
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
-class LoginForm(forms.Form):
+class LoginForm(CleanInputForm, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
     )
@@ -20,7 +21,7 @@ class LoginForm(forms.Form):
     )
 
 
-class TotpForm(forms.Form):
+class TotpForm(CleanInputForm, forms.Form):
     code = forms.RegexField(
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
@@ -28,7 +29,7 @@ class TotpForm(forms.Form):
     )
 
 
-class PatientForm(forms.Form):
+class PatientForm(CleanInputForm, forms.Form):
     display_name = forms.CharField(label="Name", max_length=120)
     email = forms.EmailField(label="Email (optional)", required=False)
     time_zone = forms.ChoiceField(label="Time zone", choices=[(z, z) for z in TIME_ZONES])
@@ -40,14 +41,14 @@ class PatientForm(forms.Form):
         return name
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(CleanInputForm, forms.Form):
     email = forms.EmailField(max_length=254)
     role = forms.ChoiceField(
         choices=StaffMember.Role.choices, initial=StaffMember.Role.PRACTITIONER
     )
 
 
-class AcceptStaffInviteForm(forms.Form):
+class AcceptStaffInviteForm(CleanInputForm, forms.Form):
     display_name = forms.CharField(label="Your name", max_length=120)
     password = forms.CharField(
         min_length=10,

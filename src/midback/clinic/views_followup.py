@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
 from midback.clinic.followup import dashboard_rows
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.clinic.programs import current_library
+from midback.plans.cleaning import zone_or_utc
 from midback.plans.intake import DAYS, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.progression import Adjustment, SessionRecord, review
@@ -37,7 +37,7 @@ FILTERS = {
 @staff_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    today = timezone.localdate(timezone=ZoneInfo(staff.clinic.time_zone))
+    today = timezone.localdate(timezone=zone_or_utc(staff.clinic.time_zone))
     rows = dashboard_rows(staff.clinic, today, timezone.now())
     shown = request.GET.get("show", "all")
     if shown == "flags":
@@ -88,7 +88,7 @@ def _review(
             patient=patient, block_day__gte=today - dt.timedelta(days=13), block_day__lte=today
         )
     )
-    started = timezone.localtime(version.created_at, ZoneInfo(patient.time_zone)).date()
+    started = timezone.localtime(version.created_at, zone_or_utc(patient.time_zone)).date()
     adjustment = review(
         current,
         _records(logs),
@@ -108,7 +108,7 @@ def _review(
 def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
-    zone = ZoneInfo(patient.time_zone)
+    zone = zone_or_utc(patient.time_zone)
     today = timezone.localdate(timezone=zone)
     program = Program.objects.select_related("current__author").filter(patient=patient).first()
     version = program.current if program else None
@@ -178,7 +178,7 @@ def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse
     staff = require_staff(request)
     program = Program.objects.select_related("current").filter(patient=patient).first()
     version = program.current if program else None
-    today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+    today = timezone.localdate(timezone=zone_or_utc(patient.time_zone))
     adjustment, proposed = _review(patient, version, today)
     if adjustment is None or proposed is None or version is None:
         return redirect("clinic:patient", patient_id=patient.pk)

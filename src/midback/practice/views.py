@@ -224,7 +224,7 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
             field = f"{'activity' if loc[2] == 'activity' else 'score'}_{loc[1]}"
         else:
             field = loc[0] if loc else "form"
-        message = str(error["msg"])
+        message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
         errors.setdefault(field, message)
