@@ -9,6 +9,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from midback.plans import cleaning
 
 
 class MidBackAPI(NinjaAPI):
@@ -31,7 +34,15 @@ class MidBackAPI(NinjaAPI):
         return schema
 
 
+class LimitedParser(Parser):
+    """JSON bodies within the shared limits of depth and size (`midback.plans.cleaning`)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return cleaning.load_json(request.body)
+
+
 api = MidBackAPI(
+    parser=LimitedParser(),
     title="MidBack API",
     version="1",
     description="Exercise library, tailoring and practice records for mid back pain programs.",
@@ -63,7 +74,7 @@ def _field_of(loc: list[object] | tuple[object, ...]) -> str | None:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     field = _field_of(first.get("loc", ()))
-    message = first.get("msg", "Invalid input")
+    message = str(first.get("msg", "Invalid input")).removeprefix("Value error, ")
     if field:
         message = f"{field}: {message}"
     return error_response(request, 422, message, first.get("type", "invalid"), field)

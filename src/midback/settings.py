@@ -74,6 +74,22 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), DATA_DIR / "midback.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every process (attempt limits, used authenticator codes): the database
+# (its table is made by a migration) unless REDIS_URL names a Redis server.
+REDIS_URL = envstr("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "midback_cache",
+        "TIMEOUT": 3600,  # incr() keeps a counter this long; limits set their own windows
+    }
+}
+# Addresses of reverse proxies whose X-Forwarded-For is believed (the client is the address the
+# nearest trusted proxy saw). Empty: the connection's own address is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
 # The dashboard's covering index is PostgreSQL-only by design; SQLite just skips it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 

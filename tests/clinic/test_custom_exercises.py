@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -115,3 +117,60 @@ def test_the_clinics_patient_sees_the_picture(harbour: Side) -> None:
     patient = Client()
     patient.cookies[COOKIE_NAME] = token
     assert patient.get(f"/exercises/{exercise.slug}/illustration.svg").status_code == 200
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares `width` x `height` pixels (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_picture_declaring_fifty_thousand_pixels_square_is_refused(harbour: Side) -> None:
+    bomb = SimpleUploadedFile("bomb.png", png_declaring(50_000, 50_000))
+    response = harbour.client.post("/clinic/exercises/new/", form(image=bomb))
+    assert response.status_code == 200
+    assert "too many pixels" in response.content.decode()
+    assert not Exercise.objects.filter(clinic=harbour.clinic).exists()
+
+
+def test_a_small_file_of_nine_thousand_pixels_square_is_refused(harbour: Side) -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, format="PNG")
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    response = harbour.client.post(
+        "/clinic/exercises/new/", form(image=SimpleUploadedFile("huge.png", buffer.getvalue()))
+    )
+    assert "too many pixels" in response.content.decode()
+    assert not Exercise.objects.filter(clinic=harbour.clinic).exists()
+
+
+def test_a_large_photo_is_stored_as_a_smaller_reencoded_copy(harbour: Side) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (3200, 2400), (200, 120, 40)).save(buffer, format="JPEG", quality=95)
+    response = harbour.client.post(
+        "/clinic/exercises/new/", form(image=SimpleUploadedFile("photo.jpg", buffer.getvalue()))
+    )
+    assert response.status_code == 302
+    stored = Exercise.objects.get(clinic=harbour.clinic).current
+    assert stored is not None and stored.image_type == "image/jpeg"
+    with Image.open(io.BytesIO(bytes(stored.image or b""))) as served:
+        assert served.size == (1600, 1200)
+    assert bytes(stored.image or b"") != buffer.getvalue()
+
+
+def test_exercise_zero_is_an_id_not_a_new_exercise(harbour: Side) -> None:
+    assert harbour.client.get("/clinic/exercises/0/").status_code == 404

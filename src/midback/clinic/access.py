@@ -9,7 +9,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
 from midback.content.models import Exercise
+from midback.plans.cleaning import zone_or_utc
 
 
 def staff_of(request: HttpRequest) -> StaffMember | None:
@@ -34,7 +34,7 @@ def staff_of(request: HttpRequest) -> StaffMember | None:
 def in_clinic_zone(staff: StaffMember) -> AbstractContextManager[None]:
     """Clinic pages show dates and times in the clinic's own zone (templates' `date` filter and
     `timezone.localdate()` follow it)."""
-    return timezone.override(ZoneInfo(staff.clinic.time_zone))
+    return timezone.override(zone_or_utc(staff.clinic.time_zone))
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
@@ -18,6 +19,7 @@ from django.shortcuts import redirect
 from midback.clinic.access import staff_of
 from midback.clinic.audit import audit
 from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, StaffMember
+from midback.clinic.validators import CleanInputForm, time_zone_choices
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -37,10 +39,15 @@ class ClinicAdminSite(admin.AdminSite):
 clinic_admin = ClinicAdminSite(name="clinic_admin")
 
 
+class CleanModelForm(CleanInputForm, forms.ModelForm):
+    """Admin forms clean text like every other form (no control characters)."""
+
+
 class OwnClinicAdmin(admin.ModelAdmin):
     """Rows of the owner's clinic only; new rows join it; every change leaves an audit row."""
 
     exclude = ("clinic",)
+    form = CleanModelForm
 
     def _clinic(self, request: HttpRequest) -> Any:
         staff = staff_of(request)
@@ -79,8 +86,14 @@ class OwnClinicAdmin(admin.ModelAdmin):
         audit(request, obj.clinic, "update" if change else "create", obj, "clinic admin")
 
 
+class PatientAdminForm(CleanModelForm):
+    # A list of real zones, not free text: a zone nobody knows would break the patient's pages.
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+
+
 @admin.register(Patient, site=clinic_admin)
 class PatientAdmin(OwnClinicAdmin):
+    form = PatientAdminForm
     list_display = ("display_name", "email", "time_zone", "created_at", "archived_at")
     search_fields = ("display_name", "email")
     fields = ("display_name", "email", "time_zone", "archived_at")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpRequest
 
 from midback.clinic.models import AuditEvent, Clinic
@@ -19,10 +22,38 @@ def actor_of(request: HttpRequest | None) -> str:
     return "anonymous"
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for proxy in settings.TRUSTED_PROXIES:
+        try:
+            if ip in ipaddress.ip_network(proxy, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: the connection's, or, when that is a trusted proxy (setting
+    TRUSTED_PROXIES), the nearest untrusted address in X-Forwarded-For. A client cannot choose
+    its own address by sending the header, since only trusted proxies' entries are skipped."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or ""
+    if address and _trusted(address):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                break
+            address = hop
+            if not _trusted(hop):
+                break
+    return address or None
 
 
 def audit(

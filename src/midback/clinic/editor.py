@@ -14,6 +14,7 @@ from django import forms
 from django.http import QueryDict
 
 from midback.clinic.forms import TimeZoneField, keep_zone
+from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_FORBIDS, CONSTRAINT_LABELS, ExerciseSpec
 from midback.plans.dosing import DEMAND_WORDS, choose_exercises
@@ -55,7 +56,7 @@ INTAKE_FIELDS = {
 PAIN = [(n, str(n)) for n in range(11)]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CleanInputForm, forms.Form):
     """The intake as a practitioner fills it in with the patient (DESIGN.md section 7)."""
 
     red_flags = forms.MultipleChoiceField(

@@ -3,13 +3,15 @@
 The form is turned into the data-file schema (`ExerciseSpec`) and validated by it, so a custom
 exercise can do everything a built-in one can: be tailored, scripted for the player and printed.
 Pictures are checked by their content (PNG, JPEG or WebP signature, then decoded by Pillow),
-never by their name, and kept in the database next to the version they belong to.
+never by their name; a re-encoded copy of reasonable size (not the upload) is kept in the
+database next to the version it belongs to.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import warnings
 from typing import Any
 
 from django import forms
@@ -21,10 +23,13 @@ from pydantic import ValidationError
 
 from midback.clinic.audit import audit
 from midback.clinic.models import Clinic
+from midback.clinic.validators import CleanInputForm
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import AIM_LABELS, ExerciseSpec
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_PIXELS = 24_000_000  # what a phone camera takes; more is refused before decoding
+SERVED_SIDE = 1600  # the longest side of the stored copy: sharp on a phone, light to send
 SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", "PNG"),
     b"\xff\xd8\xff": ("image/jpeg", "JPEG"),
@@ -40,26 +45,64 @@ DEMANDS = [
 ]
 
 
-def image_type(data: bytes) -> str | None:
-    """The picture's MIME type read from its content, or None when it is not a picture we take."""
+def picture_kind(data: bytes) -> tuple[str, str] | None:
+    """(MIME type, Pillow format) read from the picture's signature, or None."""
     kind = next((v for sig, v in SIGNATURES.items() if data.startswith(sig)), None)
     if kind is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         kind = ("image/webp", "WEBP")
+    return kind
+
+
+def reencode_picture(data: bytes) -> tuple[bytes, str]:
+    """A re-encoded copy of the upload, at most SERVED_SIDE pixels on its longest side, without
+    the upload's metadata; ValueError (in a person's words) when it is not a picture we take.
+
+    The pixel count is read from the header and refused before anything is decoded, so a small
+    file that declares an enormous picture costs nothing."""
+    kind = picture_kind(data)
     if kind is None:
-        return None
-    from PIL import Image, UnidentifiedImageError
+        raise ValueError("That file is not a PNG, JPEG or WebP picture (checked by its content).")
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
+    too_big = (
+        f"The picture has too many pixels; please use one of at most "
+        f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels (for example 4000 x 3000)."
+    )
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            if picture.format != kind[1]:
-                return None
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None
-    return kind[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data), formats=[kind[1]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError(too_big) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValueError(
+            "That file could not be read as a PNG, JPEG or WebP picture (checked by its content)."
+        ) from exc
+    try:
+        with picture:
+            width, height = picture.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValueError(too_big)
+            picture.load()
+            upright = ImageOps.exif_transpose(picture)
+            upright.thumbnail((SERVED_SIDE, SERVED_SIDE))
+            if kind[1] == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            options: dict[str, Any] = {"optimize": True}
+            if kind[1] in ("JPEG", "WEBP"):
+                options["quality"] = 85
+            upright.save(out, format=kind[1], **options)
+    except ValueError:
+        raise
+    except (Image.DecompressionBombError, OSError, SyntaxError) as exc:
+        raise ValueError(
+            "That file could not be read as a PNG, JPEG or WebP picture (checked by its content)."
+        ) from exc
+    return out.getvalue(), kind[0]
 
 
-class CustomExerciseForm(forms.Form):
+class CustomExerciseForm(CleanInputForm, forms.Form):
     name = forms.CharField(max_length=80)
     summary = forms.CharField(max_length=300, help_text="One sentence: what it does.")
     aims = forms.MultipleChoiceField(
@@ -117,12 +160,10 @@ class CustomExerciseForm(forms.Form):
         data = upload.read(MAX_IMAGE_BYTES + 1)
         if len(data) > MAX_IMAGE_BYTES:
             raise forms.ValidationError("The picture is larger than 2 MB; please make it smaller.")
-        kind = image_type(data)
-        if kind is None:
-            raise forms.ValidationError(
-                "That file is not a PNG, JPEG or WebP picture (checked by its content)."
-            )
-        return data, kind
+        try:
+            return reencode_picture(data)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def spec(self, slug: str) -> ExerciseSpec | None:
         """The exercise in the data-file schema, or None with errors added to the fields."""

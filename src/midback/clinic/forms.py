@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from midback.clinic.models import StaffMember
+from midback.clinic.validators import CleanInputForm
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
@@ -50,7 +51,7 @@ def keep_zone(field: forms.Field, value: str | None) -> None:
         field.choices = [*ZONE_CHOICES, ("Stored", [(value, value)])]
 
 
-class LoginForm(forms.Form):
+class LoginForm(CleanInputForm, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
     )
@@ -59,7 +60,7 @@ class LoginForm(forms.Form):
     )
 
 
-class TotpForm(forms.Form):
+class TotpForm(CleanInputForm, forms.Form):
     code = forms.RegexField(
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
@@ -67,7 +68,7 @@ class TotpForm(forms.Form):
     )
 
 
-class PatientForm(forms.Form):
+class PatientForm(CleanInputForm, forms.Form):
     display_name = forms.CharField(label="Name", max_length=120)
     email = forms.EmailField(label="Email (optional)", required=False)
     time_zone = TimeZoneField()
@@ -79,14 +80,14 @@ class PatientForm(forms.Form):
         return name
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(CleanInputForm, forms.Form):
     email = forms.EmailField(max_length=254)
     role = forms.ChoiceField(
         choices=StaffMember.Role.choices, initial=StaffMember.Role.PRACTITIONER
     )
 
 
-class AcceptStaffInviteForm(forms.Form):
+class AcceptStaffInviteForm(CleanInputForm, forms.Form):
     """Joining a clinic: a name and a password that Django's password validators accept."""
 
     display_name = forms.CharField(label="Your name", max_length=120)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Annotated, Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -28,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from midback.content.schema import Constraint
+from midback.plans.cleaning import json_shape, load_json, time_zone_name
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 RedFlag = Literal[
@@ -160,12 +160,12 @@ class WorkSchedule(_Strict):
                 {"got": _describe(value)},
             )
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+            time_zone_name(value)
+        except ValueError:
             raise PydanticCustomError(
                 "unknown_timezone",
                 "must be a time zone name such as Australia/Melbourne, not '{got}'",
-                {"got": value},
+                {"got": value if len(value) <= 40 else value[:40] + "…"},
             ) from None
         return value
 
@@ -326,7 +326,7 @@ def parse_intake(data: dict[str, Any] | str | bytes) -> Intake:
     """Validate an intake given as a dict or JSON text; raise `IntakeError` naming every problem."""
     if isinstance(data, str | bytes):
         try:
-            data = json.loads(data)
+            data = load_json(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise IntakeError(
                 [
@@ -336,6 +336,17 @@ def parse_intake(data: dict[str, Any] | str | bytes) -> Intake:
                         "code": "invalid_json",
                     }
                 ]
+            ) from None
+        except ValueError as exc:  # too deep, too big, or control characters
+            raise IntakeError(
+                [{"field": "intake", "error": f"intake {exc}", "code": "invalid"}]
+            ) from None
+    else:
+        try:
+            json_shape(data)
+        except ValueError as exc:
+            raise IntakeError(
+                [{"field": "intake", "error": f"intake {exc}", "code": "invalid"}]
             ) from None
     if not isinstance(data, dict):
         raise IntakeError(

@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from midback.clinic.audit import audit
 from midback.clinic.login import throttled_login
 from midback.clinic.models import Patient
+from midback.clinic.validators import CleanInputForm
 from midback.practice.devices import do_start_device_session
 from midback.practice.models import DeviceSession
 
 
-class AccountForm(forms.Form):
+class AccountForm(CleanInputForm, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -32,7 +33,7 @@ class AccountForm(forms.Form):
     )
 
     def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.patient = patient
 
     def clean_email(self) -> str:
@@ -50,7 +51,7 @@ class AccountForm(forms.Form):
         return password
 
 
-class SignInForm(forms.Form):
+class SignInForm(CleanInputForm, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

@@ -12,8 +12,17 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
+
+from midback.plans.cleaning import clean_line, clean_text
 
 
 def _iso_date(value: object) -> object:
@@ -25,7 +34,21 @@ def _iso_date(value: object) -> object:
     raise PydanticCustomError("invalid_date", "must be a date written as YYYY-MM-DD")
 
 
+def _local_time(value: object) -> object:
+    # A block's time is a wall-clock time in the patient's zone: no offset, no date.
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value):
+        return value
+    raise PydanticCustomError("invalid_time", "must be a local time written as HH:MM")
+
+
 Day = Annotated[date, BeforeValidator(_iso_date)]
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_local_time),
+    Field(json_schema_extra={"pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"}),
+]
 Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Count = Annotated[int, Field(ge=0, le=500, strict=True)]
@@ -46,14 +69,16 @@ class _In(Schema):
 
 class ExerciseLogIn(_In):
     id: UUID
-    exercise: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    exercise: Annotated[
+        str, StringConstraints(min_length=1, max_length=64), AfterValidator(clean_line)
+    ]
     sets_done: Count = 0
     reps_done: Count = 0
     hurt: Flag = False
     pain_during: Pain | None = None
     stopped: Flag = False
     stop_reason: StopReason = ""
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    note: Annotated[str, StringConstraints(max_length=500), AfterValidator(clean_text)] = ""
 
 
 class SessionLogIn(_In):
@@ -62,7 +87,7 @@ class SessionLogIn(_In):
     id: UUID
     program_version: Annotated[int, Field(ge=1, strict=True)]
     block_day: Day
-    block_time: time | None = None
+    block_time: LocalTime | None = None
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
     pain_before: Pain | None = None
@@ -80,7 +105,11 @@ class SessionLogOut(Schema):
 
 
 class ActivityIn(_In):
-    activity: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    activity: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+        AfterValidator(clean_line),
+    ]
     score: Pain
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from midback.clinic.programs import current_library
+from midback.plans.cleaning import clean_line
 from midback.plans.intake import IntakeError, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan
@@ -303,9 +304,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         name = request.POST.get("display_name", "").strip()
-        if len(name) > 120:
+        try:
+            clean_line(name)
+        except ValueError as exc:
+            error = f"Your name {exc}."
+        if not error and len(name) > 120:
             error = "Please use a name of at most 120 characters."
-        else:
+        if not error:
             _, _, _, token = do_self_guided_signup(
                 request,
                 display_name=name,

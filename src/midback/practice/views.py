@@ -47,7 +47,7 @@ from midback.practice.devices import (
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession
 from midback.practice.progress import progress_for
-from midback.practice.ratelimit import too_many
+from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
@@ -76,6 +76,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     """Email and password, for a patient who set them up on their first device."""
     form = SignInForm(request.POST or None)
     error = ""
+    if request.method == "POST" and too_many_sign_ins(request):
+        error = "Too many sign-in attempts from this network. Wait 15 minutes and try again."
+        return render(request, "practice/sign_in.html", {"form": form, "error": error}, status=429)
     if request.method == "POST" and form.is_valid():
         result = do_password_sign_in(
             request, form.cleaned_data["email"], form.cleaned_data["password"]
@@ -221,7 +224,7 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
             field = f"{'activity' if loc[2] == 'activity' else 'score'}_{loc[1]}"
         else:
             field = loc[0] if loc else "form"
-        message = str(error["msg"])
+        message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
         errors.setdefault(field, message)

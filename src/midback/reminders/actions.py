@@ -32,6 +32,10 @@ from midback.reminders.schedule import (
 SNOOZE_MINUTES = (15, 30)
 
 
+class EndpointTaken(Exception):
+    """The push endpoint is stored for another patient."""
+
+
 def zone_of(patient: Patient) -> ZoneInfo:
     try:
         return ZoneInfo(patient.time_zone or "UTC")
@@ -312,19 +316,17 @@ def do_subscribe(
 ) -> PushSubscription:
     """Store (or refresh) this browser's push subscription for the patient, and schedule pushes.
 
-    A browser has one subscription per site: if another patient signed in on it before, the
-    subscription now belongs to the one signed in now.
+    An endpoint already stored for another patient is never re-assigned or changed
+    (`EndpointTaken`): whoever knows someone's endpoint must not redirect their reminders. A
+    browser shared by two patients gets a new endpoint by unsubscribing and subscribing again.
     """
-    subscription, _ = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={
-            "clinic": patient.clinic,
-            "patient": patient,
-            "p256dh": p256dh,
-            "auth": auth,
-            "label": label[:120],
-        },
-    )
+    subscription = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    if subscription is not None and subscription.patient_id != patient.pk:
+        raise EndpointTaken(endpoint)
+    if subscription is None:
+        subscription = PushSubscription(endpoint=endpoint, clinic=patient.clinic, patient=patient)
+    subscription.p256dh, subscription.auth, subscription.label = p256dh, auth, label[:120]
+    subscription.save()
     sync_patient(patient)
     audit(request, patient.clinic, "create", subscription, "push subscription")
     return subscription

@@ -8,10 +8,8 @@ preflight this site never grants, which with the SameSite=Lax device cookie stop
 from __future__ import annotations
 
 import binascii
-import ipaddress
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
@@ -21,7 +19,7 @@ from pydantic import Field, field_validator
 from midback.api import ErrorOut, error_response
 from midback.clinic.models import Patient
 from midback.practice.devices import get_patient_for_device
-from midback.reminders import actions
+from midback.reminders import actions, outbound
 from midback.reminders.conf import conf
 from midback.reminders.vapid import b64url_decode, vapid_keys
 
@@ -77,15 +75,6 @@ class KeysIn(Schema):
         return _b64(value, 16, "the auth secret")
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class SubscriptionIn(Schema):
     endpoint: str = Field(max_length=1000)
     keys: KeysIn
@@ -94,15 +83,12 @@ class SubscriptionIn(Schema):
     @field_validator("endpoint")
     @classmethod
     def _endpoint(cls, value: str) -> str:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        if parts.scheme == "https" and host and not _is_loopback(host):
-            return value
-        # Plain http only to this machine and only when allowed (tests, benchmarks): the worker
-        # must not be made to post to arbitrary internal addresses.
-        if parts.scheme in ("http", "https") and _is_loopback(host) and conf().allow_http_push:
-            return value
-        raise ValueError("must be an https:// push service URL")
+        # The worker must not be made to post inside the network: public https hosts only
+        # (loopback only when REMINDER_PUSH_ALLOW_HTTP allows it, for tests and benchmarks).
+        try:
+            return outbound.check_url(value, allow_loopback=conf().allow_http_push)
+        except outbound.OutboundRefused as exc:
+            raise ValueError(f"must be an https:// push service URL: {exc}") from None
 
 
 class SubscriptionOut(Schema):
@@ -116,21 +102,38 @@ class EndpointIn(Schema):
 
 @router.post(
     "/push/subscriptions",
-    response={201: SubscriptionOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut, 422: ErrorOut},
+    response={
+        201: SubscriptionOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
 )
 def subscribe(request: HttpRequest, payload: SubscriptionIn) -> object:
     """Store this browser's push subscription (idempotent per endpoint)."""
     found = _patient(request, change=True)
     if isinstance(found, HttpResponse):
         return found
-    subscription = actions.do_subscribe(
-        request,
-        found,
-        endpoint=payload.endpoint,
-        p256dh=payload.keys.p256dh,
-        auth=payload.keys.auth,
-        label=request.headers.get("user-agent", ""),
-    )
+    try:
+        subscription = actions.do_subscribe(
+            request,
+            found,
+            endpoint=payload.endpoint,
+            p256dh=payload.keys.p256dh,
+            auth=payload.keys.auth,
+            label=request.headers.get("user-agent", ""),
+        )
+    except actions.EndpointTaken:
+        return error_response(
+            request,
+            409,
+            "This push subscription is already in use by another account on this browser. "
+            "Turn reminders off and on again to get a new one.",
+            "endpoint_taken",
+            "endpoint",
+        )
     return Status(201, {"id": subscription.pk, "endpoint": subscription.endpoint})
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from midback.clinic.validators import CleanInputForm
 from midback.reminders.models import ReminderSettings
 from midback.reminders.schedule import WEEKDAYS
 
@@ -18,7 +19,7 @@ DAY_NAMES = dict(
 )
 
 
-class ReminderSettingsForm(forms.Form):
+class ReminderSettingsForm(CleanInputForm, forms.Form):
     push_enabled = forms.BooleanField(required=False, label="Notifications on my devices")
     email = forms.ChoiceField(
         choices=ReminderSettings.Email.choices, widget=forms.RadioSelect, label="Email"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
+from midback.reminders.outbound import OutboundRefused, guarded_create_connection
 from midback.reminders.vapid import VapidKeys
 
 VAPID_LIFETIME = 12 * 3600  # push services refuse tokens that live longer than 24 hours
@@ -27,6 +28,7 @@ class PushResult:
     status: int  # HTTP status, or 0 when the service could not be reached
     retry_after: float | None = None
     error: str = ""
+    refused: bool = False  # the endpoint's host now resolves to an address we never contact
 
     @property
     def delivered(self) -> bool:
@@ -34,11 +36,11 @@ class PushResult:
 
     @property
     def gone(self) -> bool:
-        return self.status in (404, 410)
+        return self.status in (404, 410) or self.refused
 
     @property
     def retryable(self) -> bool:
-        return self.status == 0 or self.status == 429 or self.status >= 500
+        return (self.status == 0 and not self.refused) or self.status == 429 or self.status >= 500
 
 
 class PushSender:
@@ -48,10 +50,13 @@ class PushSender:
     expires, as RFC 8292 allows; signing each message would cost more than encrypting it.
     """
 
-    def __init__(self, keys: VapidKeys, subject: str, timeout: float) -> None:
+    def __init__(
+        self, keys: VapidKeys, subject: str, timeout: float, *, allow_loopback: bool = False
+    ) -> None:
         self._vapid = Vapid.from_string(private_key=keys.private_key)
         self._subject = subject
         self._timeout = timeout
+        self._allow_loopback = allow_loopback
         self._local = threading.local()
         self._headers: dict[str, tuple[float, dict[str, str]]] = {}
         self._lock = threading.Lock()
@@ -59,7 +64,9 @@ class PushSender:
     def _session(self) -> KeepAliveSession:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = KeepAliveSession(self._timeout)
+            session = self._local.session = KeepAliveSession(
+                self._timeout, allow_loopback=self._allow_loopback
+            )
         return session
 
     def vapid_headers(self, endpoint: str) -> dict[str, str]:
@@ -87,6 +94,8 @@ class PushSender:
                 subscription,
                 requests_session=self._session(),
             ).send(payload, headers, ttl=max(ttl, 1), timeout=self._timeout)
+        except OutboundRefused as exc:
+            return PushResult(status=0, error=f"refused: {exc}"[:200], refused=True)
         except (OSError, http.client.HTTPException) as exc:
             return PushResult(status=0, error=f"{type(exc).__name__}: {exc}"[:200])
         retry_after = _seconds(response.headers.get("Retry-After"))
@@ -126,10 +135,13 @@ class KeepAliveSession:
     requests costs about 0.35 ms of CPU per POST more than http.client on this machine, which was
     a third of a send; a worker talks to a handful of push services, so one connection per origin
     and thread is all the pooling needed. HTTPS verifies certificates (the default SSL context).
+    Every new connection goes through the outbound guard: only to public addresses, checked as
+    it connects.
     """
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, *, allow_loopback: bool = False) -> None:
         self._timeout = timeout
+        self._create_connection = guarded_create_connection(allow_loopback=allow_loopback)
         self._connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
         self._tls = ssl.create_default_context()
 
@@ -142,6 +154,7 @@ class KeepAliveSession:
                 )
             else:
                 found = http.client.HTTPConnection(netloc, timeout=self._timeout)
+            found._create_connection = self._create_connection  # type: ignore[attr-defined]
             self._connections[(scheme, netloc)] = found
         return found
 
@@ -157,6 +170,10 @@ class KeepAliveSession:
                 connection.request("POST", target, body=data or b"", headers=dict(headers or {}))
                 response = connection.getresponse()
                 body = response.read()
+            except OutboundRefused:
+                connection.close()
+                del self._connections[(parts.scheme, parts.netloc)]
+                raise
             except (OSError, http.client.HTTPException):
                 connection.close()
                 del self._connections[(parts.scheme, parts.netloc)]

@@ -128,7 +128,12 @@ class Worker:
     @property
     def sender(self) -> PushSender:
         if self._sender is None:
-            self._sender = PushSender(vapid_keys(), self.conf.vapid_subject, self.conf.push_timeout)
+            self._sender = PushSender(
+                vapid_keys(),
+                self.conf.vapid_subject,
+                self.conf.push_timeout,
+                allow_loopback=self.conf.allow_http_push,
+            )
         return self._sender
 
     def close(self) -> None:

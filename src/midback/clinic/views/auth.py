@@ -11,10 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from midback.clinic.access import require_staff
 from midback.clinic.audit import audit
 from midback.clinic.forms import LoginForm, TotpForm
-from midback.clinic.login import check_password_login, verify_totp
+from midback.clinic.login import check_code_login, check_password_login
 from midback.clinic.models import StaffMember
+from midback.practice.ratelimit import too_many_sign_ins
 
 PENDING = "clinic_pending_user"
+TOO_MANY = "Too many sign-in attempts from this network. Wait 15 minutes and try again."
 
 
 def _next(request: HttpRequest) -> str:
@@ -28,12 +30,15 @@ def _next(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
+    if request.method == "POST" and too_many_sign_ins(request):
+        return render(request, "clinic/login.html", {"form": form, "error": TOO_MANY}, status=429)
     if request.method == "POST" and form.is_valid():
         result = check_password_login(
             request, form.cleaned_data["email"], form.cleaned_data["password"]
         )
         if result.user is not None and result.needs_totp:
-            request.session[PENDING] = result.user.pk
+            request.session.cycle_key()  # a key planted before sign-in is of no use after it
+            request.session[PENDING] = {"user": result.user.pk, "tries": 0}
             return redirect(f"/clinic/login/code/?next={_next(request)}")
         if result.user is not None:
             login(request, result.user)
@@ -47,25 +52,42 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_code_view(request: HttpRequest) -> HttpResponse:
-    user_id = request.session.get(PENDING)
+    pending = request.session.get(PENDING)
+    user_id = pending.get("user") if isinstance(pending, dict) else None
     staff = (
         StaffMember.objects.select_related("user", "clinic").filter(user_id=user_id).first()
         if isinstance(user_id, int)
         else None
     )
-    if staff is None:
+    if staff is None or not isinstance(pending, dict):
         return redirect("clinic:login")
     form = TotpForm(request.POST or None)
     error = ""
+    status = 200
+    if request.method == "POST" and too_many_sign_ins(request):
+        return render(
+            request,
+            "clinic/login.html",
+            {"form": form, "error": TOO_MANY, "totp": True},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
-        if verify_totp(staff, form.cleaned_data["code"]):
+        result = check_code_login(staff, form.cleaned_data["code"], int(pending.get("tries", 0)))
+        if result.ok:
             del request.session[PENDING]
             login(request, staff.user, backend="django.contrib.auth.backends.ModelBackend")
             audit(request, staff.clinic, "sign_in", staff, "with authenticator code")
             return redirect(_next(request))
-        error = "That code is not right. Codes change every 30 seconds; try the current one."
+        error, status = result.error, 401
+        if result.start_again:
+            del request.session[PENDING]
+            return render(
+                request, "clinic/login.html", {"form": LoginForm(), "error": error}, status=429
+            )
+        request.session[PENDING] = {"user": staff.user.pk, "tries": int(pending["tries"]) + 1}
+        request.session.cycle_key()
     return render(
-        request, "clinic/login.html", {"form": form, "error": error, "totp": True}, status=200
+        request, "clinic/login.html", {"form": form, "error": error, "totp": True}, status=status
     )
 
 

@@ -37,6 +37,7 @@ from midback.clinic.models import (
 from midback.clinic.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
 from midback.content.models import Exercise, ExerciseVersion
+from midback.plans.cleaning import zone_or_utc
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
@@ -123,7 +124,7 @@ def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str:
 def exercises_csv(clinic: Clinic, patients: list[Patient]) -> str:
     """One row per exercise done, with its session's day and pain, stop reasons and notes;
     times in the clinic's zone."""
-    zone = ZoneInfo(clinic.time_zone)
+    zone = zone_or_utc(clinic.time_zone)
     names = {slug: spec.name for slug, spec in current_library(clinic).items()}
     out = io.StringIO()
     writer = csv.writer(out)
@@ -208,7 +209,7 @@ def _suffix(version: ExerciseVersion) -> str:
 
 
 def audit_csv(clinic: Clinic) -> str:
-    zone = ZoneInfo(clinic.time_zone)
+    zone = zone_or_utc(clinic.time_zone)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "who", "action", "object_type", "object_id", "from", "detail"])

@@ -23,7 +23,9 @@ def exercise_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exercise_edit_view(request: HttpRequest, exercise_id: int | None = None) -> HttpResponse:
     staff = require_staff(request)
-    exercise = get_custom_exercise_for_staff(request, exercise_id) if exercise_id else None
+    exercise = (
+        get_custom_exercise_for_staff(request, exercise_id) if exercise_id is not None else None
+    )
     if request.method == "POST":
         form = CustomExerciseForm(request.POST, request.FILES)
         saved = do_save_custom_exercise(request, staff.clinic, exercise, form)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from midback.clinic.access import require_staff, staff_required
 from midback.clinic.followup import dashboard_rows
+from midback.plans.cleaning import zone_or_utc
 
 FILTERS = {
     "all": "Everyone",
@@ -23,7 +22,7 @@ FILTERS = {
 @staff_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    today = timezone.localdate(timezone=ZoneInfo(staff.clinic.time_zone))
+    today = timezone.localdate(timezone=zone_or_utc(staff.clinic.time_zone))
     rows = dashboard_rows(staff.clinic, today, timezone.now())
     shown = request.GET.get("show", "all")
     if shown == "flags":

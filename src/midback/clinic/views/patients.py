@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from django.contrib import messages
@@ -26,6 +25,7 @@ from midback.clinic.editor import FLAG_LABELS
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.clinic.programs import clinical_notes, current_library
+from midback.plans.cleaning import zone_or_utc
 from midback.plans.intake import DAYS, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.progression import Adjustment, SessionRecord, review
@@ -102,7 +102,7 @@ def suggested_change(
             patient=patient, block_day__gte=today - dt.timedelta(days=13), block_day__lte=today
         )
     )
-    started = timezone.localtime(version.created_at, ZoneInfo(patient.time_zone)).date()
+    started = timezone.localtime(version.created_at, zone_or_utc(patient.time_zone)).date()
     adjustment = review(
         current,
         _records(logs),
@@ -123,7 +123,7 @@ def suggested_change(
 def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
-    zone = ZoneInfo(patient.time_zone)
+    zone = zone_or_utc(patient.time_zone)
     today = timezone.localdate(timezone=zone)
     program = Program.objects.select_related("current__author").filter(patient=patient).first()
     version = program.current if program else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -48,6 +47,7 @@ from midback.clinic.programs import (
 )
 from midback.clinic.views.patients import suggested_change
 from midback.content.loader import Library
+from midback.plans.cleaning import zone_or_utc
 from midback.plans.intake import Intake, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
@@ -429,7 +429,7 @@ def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse
     staff = require_staff(request)
     program = Program.objects.select_related("current").filter(patient=patient).first()
     version = program.current if program else None
-    today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+    today = timezone.localdate(timezone=zone_or_utc(patient.time_zone))
     adjustment, proposed = suggested_change(patient, version, today)
     if adjustment is None or proposed is None or version is None:
         messages.info(request, "There is no suggestion to apply now.")

@@ -92,7 +92,18 @@ def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
     if invite is None:
         raise Http404("This invitation has expired or has been used.")
     form = AcceptStaffInviteForm(request.POST or None, email=invite.email)
-    if request.method == "POST" and form.is_valid():
+    taken = get_user_model().objects.filter(username__iexact=invite.email).exists()
+    status = 200
+    if request.method == "POST" and form.is_valid() and taken:
+        # One account per email: a second invitation to an address that already has an account
+        # (here or at another clinic, staff or patient) cannot make another.
+        form.add_error(
+            None,
+            f"There is already a MidBack account for {invite.email}. Sign in with it, or ask "
+            "the clinic to invite a different email address.",
+        )
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = get_user_model().objects.create_user(
                 username=invite.email, email=invite.email, password=form.cleaned_data["password"]
@@ -108,7 +119,9 @@ def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
             audit(request, invite.clinic, "create", member, f"joined as {invite.role}")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("clinic:dashboard")
-    return render(request, "clinic/accept_invite.html", {"form": form, "invite": invite})
+    return render(
+        request, "clinic/accept_invite.html", {"form": form, "invite": invite}, status=status
+    )
 
 
 ACTION_WORDS = {
