@@ -101,6 +101,20 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
         yield Clock(instant)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    """Static files under their content-hashed names, as `serve` and a deployment have them.
+
+    The live server then serves them as production does, through WhiteNoise: Django's test
+    static handler looks files up by their plain names only, so it is told to pass them on.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    StaticFilesHandler._should_handle = lambda self, path: False  # type: ignore[method-assign]
+
+
 @pytest.fixture
 def library(db: None) -> None:
     """The exercise library loaded into the test database (idempotent)."""

@@ -95,6 +95,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Static URLs carry a hash of the file's content (ES module imports too), so a browser or the
+# service worker never keeps an old file under a current name. Needs `collectstatic` (the `serve`
+# command and the test session run it); with DEBUG on, plain names are served from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "midback.staticstorage.HashedStaticStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

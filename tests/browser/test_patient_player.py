@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.templatetags.static import static
 from django.utils import timezone
 
 from midback.clinic.actions import do_create_patient
@@ -216,13 +217,13 @@ def test_a_session_finished_offline_is_stored_exactly_once_when_back_online(
     page.click("[data-action=save]")
     page.wait_for_selector("[data-phase=saved]:not([hidden])")
     assert "back online" in page.locator("[data-saved-detail]").inner_text()
-    assert page.evaluate("import('/static/practice/queue.js').then(q => q.pending())") == 1
+    assert page.evaluate(f"import('{static('practice/queue.js')}').then(q => q.pending())") == 1
     assert page.locator("[data-sync-status]").inner_text().startswith("1 session saved")
     assert SessionLog.objects.count() == 0
 
     context.set_offline(False)  # the browser's "online" event sends the outbox
     page.wait_for_selector("[data-sync-status]", state="hidden")
-    assert page.evaluate("import('/static/practice/queue.js').then(q => q.pending())") == 0
+    assert page.evaluate(f"import('{static('practice/queue.js')}').then(q => q.pending())") == 0
     assert SessionLog.objects.filter(patient=patient).count() == 1
     # The outbox retrying the same log (a lost acknowledgement) stores nothing new.
     status = page.evaluate(

@@ -2,7 +2,7 @@
 // cue, breath, rep and side). Time comes from performance.now(), a monotonic clock: each step ends
 // when its seconds have passed since it began (minus pauses), however late a timer fires, so a
 // busy or throttled tab never stretches a hold. Timers only decide when to look again.
-import { enqueue, flush } from "./queue.js";
+import { enqueue, flush, get, refusalText, statusOf } from "./queue.js";
 import { syncNow } from "./app.js";
 
 const data = JSON.parse(document.getElementById("player-data").textContent);
@@ -240,6 +240,21 @@ function finish(completed) {
   $("[data-after-heading]").focus();
 }
 
+// Today in the patient's zone, as YYYY-MM-DD (the page may be an offline copy from days ago).
+function localToday() {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: data.time_zone, year: "numeric", month: "2-digit", day: "2-digit",
+  }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+// A session done before its day counts for the day it is done, as an extra session.
+function logDay() {
+  const today = localToday();
+  return data.day > today ? { day: today, time: null } : { day: data.day, time: data.block_time };
+}
+
 function logBody(form) {
   const hurt = new Set(new FormData(form).getAll("hurt"));
   const slugs = new Set([...Object.keys(state.done), ...hurt]);
@@ -248,8 +263,8 @@ function logBody(form) {
   return {
     id: state.log.id,
     program_version: data.program_version,
-    block_day: data.day,
-    block_time: data.block_time,
+    block_day: logDay().day,
+    block_time: logDay().time,
     started_at: state.startedAt,
     ended_at: state.log.endedAt,
     pain_before: state.painBefore,
@@ -278,18 +293,34 @@ async function save(form) {
   button.disabled = true;
   const body = state.log.body || (state.log.body = logBody(form));
   await enqueue(data.urls.sessions, body);
-  let result;
-  try {
-    result = await flush();
-  } catch {
-    result = { left: 1 };
+  // "Saved" only once the server has it; a send already under way may not include this log.
+  let outcome = "waiting";
+  for (let attempt = 0; attempt < 2 && outcome === "waiting"; attempt += 1) {
+    try {
+      await flush();
+    } catch {
+      break;
+    }
+    outcome = await statusOf(body.id);
   }
   syncNow();
+  const heading = $("[data-saved-heading]");
+  const detail = $("[data-saved-detail]");
+  const saved = root.querySelector("[data-phase=saved]");
+  saved.dataset.outcome = outcome;
+  if (outcome === "sent") {
+    heading.textContent = "Saved. Well done.";
+    detail.textContent = "Your session is recorded.";
+  } else if (outcome === "refused") {
+    heading.textContent = "Not saved yet";
+    detail.textContent = `The server did not accept this session: ${refusalText(await get(body.id))}. `
+      + "It is kept on this device, and Today lists it until you remove it.";
+  } else {
+    heading.textContent = "Saved on this device";
+    detail.textContent = "It will be sent when you are back online. You can close the app.";
+  }
   showPhase("saved");
-  $("[data-saved-detail]").textContent = result.left > 0
-    ? "Saved on this device. It will be sent as soon as you are back online."
-    : "Your session is recorded.";
-  $("[data-saved-heading]").focus();
+  heading.focus();
 }
 
 root.querySelector("[data-phase=before]").addEventListener("submit", (event) => {
@@ -368,4 +399,9 @@ reducedMotion.addEventListener("change", () => {
 });
 
 $("[data-action=speech]").setAttribute("aria-pressed", String(state.speech));
+if (data.day > localToday()) {
+  // Only reachable from a calendar link or an offline copy: say what counts.
+  const early = $("[data-early]");
+  early.hidden = false;
+}
 showPhase("before");
