@@ -15,7 +15,7 @@ from django.utils import timezone
 from midback.clinic.models import Patient
 from midback.practice.models import SessionLog
 from midback.practice.programs import current_version, local_now, parse_plan
-from tests.browser.test_patient_player import SPY, _phone, _start
+from tests.browser.test_patient_player import SPY, _phone, _play_url, _start
 from tests.browser.test_patient_player import patient as patient  # the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
@@ -156,4 +156,40 @@ def test_everything_works_offline_after_exactly_one_online_visit(
     page.goto(f"{live_server.url}{block}")
     assert page.locator("[data-player]").count() == 1
     assert len(_steps(page)) > 3
+    context.close()
+
+
+@pytest.mark.parametrize("size", [(360, 640), (412, 839)], ids=["360x640", "412x839"])
+def test_the_stop_button_stays_on_screen_throughout_a_whole_session(
+    browser: Any,
+    playwright_devices: dict[str, Any],
+    live_server: Any,
+    patient: Patient,
+    artifacts: Path,
+    size: tuple[int, int],
+) -> None:
+    width, height = size
+    context = _phone(browser, playwright_devices, live_server, patient)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(SPY)
+    t0 = time.time() - 20 * 60
+    page.clock.install(time=t0)
+    page.goto(_play_url(live_server, patient))
+    page.clock.pause_at(t0 + 60)
+    steps = _steps(page)
+    _start(page)
+    assert not page.locator(".site-header nav").is_visible()  # focus mode: no site menu
+    stop = page.locator("[data-action=hurt]")
+    longest = max(steps, key=lambda s: len(s["text"]))
+    for step in steps:
+        box = stop.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (
+            step["text"],
+            box,
+        )
+        if step is longest:
+            page.screenshot(path=str(artifacts / f"player-{width}x{height}.png"))
+        page.clock.run_for(step["seconds"] * 1000)
+    page.wait_for_selector("[data-phase=after]:not([hidden])")
     context.close()

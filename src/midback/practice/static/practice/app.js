@@ -4,6 +4,8 @@
 import { all, discard, keepSyncing, refusalText } from "./queue.js";
 
 const body = document.body;
+// "Tuesday 1 December", as the server writes dates.
+const LOCALE = (document.documentElement.lang || "en") === "en" ? "en-GB" : document.documentElement.lang;
 const zone = body.dataset.zone || undefined;
 const status = document.querySelector("[data-sync-status]");
 const refusedBox = document.querySelector("[data-refused]");
@@ -11,12 +13,12 @@ const refusedBox = document.querySelector("[data-refused]");
 function when(iso, withTime = true) {
   const options = { weekday: "long", day: "numeric", month: "long", timeZone: zone };
   if (withTime) Object.assign(options, { hour: "2-digit", minute: "2-digit", hour12: false });
-  return new Intl.DateTimeFormat(document.documentElement.lang || "en", options).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALE, options).format(new Date(iso));
 }
 
 function dayName(isoDay) {
   // A YYYY-MM-DD local day: noon UTC names the same calendar day in every zone near it.
-  return new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+  return new Intl.DateTimeFormat(LOCALE, {
     weekday: "long", day: "numeric", month: "long", timeZone: "UTC",
   }).format(new Date(`${isoDay}T12:00:00Z`));
 }

@@ -215,6 +215,8 @@ function start(painBefore) {
   state.startedAt = new Date().toISOString();
   state.playing = true;
   showPhase("play");
+  // Focus mode: the stage fills the screen, its controls docked at the bottom.
+  root.querySelector("[data-phase=play]").scrollIntoView({ block: "start" });
   keepAwake();
   begin(0);
   animatePacer();
