@@ -176,22 +176,41 @@ def test_pause_holds_the_clock_and_the_keyboard_drives_the_player(
     assert page.locator("[data-cue]").inner_text() == steps[2]["text"]
     assert len(page.evaluate("window.__spoken")) == spoken  # speech off: nothing more said
 
-    # "Stop: this hurts" records which exercise and why, and shows what to do.
+    # "Stop: this hurts" with sharp pain skips just that exercise; the session goes on.
+    first = steps[2]["exercise"]
     page.click("[data-action=hurt]")
     page.check("input[name=stop_reason][value='sharp_pain']")
     page.click("[data-action=confirm-stop]")
-    assert page.locator("[data-stop-advice]").is_visible()
+    assert page.locator("[data-phase=play]").is_visible()
+    assert "skipped" in page.locator("[data-skip-note]").inner_text()
+    nxt = next(i for i, s in enumerate(steps) if i > 2 and s.get("exercise") not in (None, first))
+    assert page.locator("[data-cue]").inner_text() == steps[nxt - 1]["text"] or (
+        page.locator("[data-cue]").inner_text() == steps[nxt]["text"]
+    )
+    # Numbness is a seek-care sign: the session ends, with urgent advice and a number to tap.
+    second = page.evaluate("JSON.parse(document.getElementById('player-data').textContent).steps")[
+        nxt
+    ]["exercise"]
+    page.click("[data-action=hurt]")
+    page.check("input[name=stop_reason][value='numbness']")
+    page.click("[data-action=confirm-stop]")
+    advice = page.locator("[data-stop-advice]")
+    assert advice.is_visible() and "Get medical help now" in advice.inner_text()
+    assert page.locator("[data-call]").get_attribute("href") == "tel:000"
     page.check("input[name=pain_after][value='5']")
     page.click("[data-action=save]")
     page.wait_for_selector("[data-phase=saved]:not([hidden])")
     log = SessionLog.objects.get(patient=patient)
     assert log.stopped and not log.completed
-    stopped = ExerciseLog.objects.get(session=log, stopped=True)
-    assert (stopped.exercise, stopped.stop_reason, stopped.hurt) == (
-        steps[2]["exercise"],
-        "sharp_pain",
-        True,
-    )
+    stopped = {
+        (e.exercise, e.stop_reason, e.hurt)
+        for e in ExerciseLog.objects.filter(session=log, stopped=True)
+    }
+    assert stopped == {(first, "sharp_pain", True), (second, "numbness", True)}
+    # Today acknowledges the stop.
+    page.goto(f"{live_server.url}/app/")
+    ack = page.locator(".stop-ack")
+    assert ack.count() == 2 and "numbness or tingling" in ack.nth(1).inner_text()
     context.close()
 
 

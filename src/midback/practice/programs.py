@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.content.loader import Library
+from midback.plans import stop_reasons
 from midback.plans.schema import Block, Plan, PlanItem
 from midback.plans.script import Script, script
 from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
 from midback.practice.models import SessionLog
-from midback.practice.schemas import STOP_REASONS
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
@@ -233,5 +233,5 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
             for slug, spec in library.items()
             if any(s.exercise == slug for s in steps_script.steps)
         },
-        "stop_reasons": STOP_REASONS,
+        "stop": stop_reasons.for_player(str(zone_of(patient))),
     }

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from midback.clinic.models import Patient
+from midback.plans import stop_reasons
 from midback.practice import programs
 from midback.practice.accounts import (
     AccountForm,
@@ -46,7 +47,7 @@ from midback.practice.devices import (
     set_device_cookie,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many
 from midback.practice.schemas import CheckInIn
@@ -144,6 +145,18 @@ def today(request: HttpRequest) -> HttpResponse:
                 patient=patient, day__gt=now.date() - timedelta(days=7)
             ).exists(),
             done_count=sum(1 for b in blocks if b.status == "done"),
+            stops=[
+                {
+                    "name": names.get(log.exercise, log.exercise),
+                    "time": log.session.block_time,
+                    "reason": stop_reasons.BY_CODE.get(log.stop_reason),
+                }
+                for log in ExerciseLog.objects.filter(
+                    session__patient=patient, session__block_day=now.date(), stopped=True
+                )
+                .select_related("session")
+                .order_by("session__started_at")
+            ],
         )
     return render(request, "practice/today.html", context)
 

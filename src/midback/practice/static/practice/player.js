@@ -27,7 +27,8 @@ const state = {
   painBefore: null,
   startedAt: null,
   done: {}, // exercise -> {sets: Set, reps: Set}
-  stop: null, // {exercise, reason}
+  stops: {}, // exercise -> reason code: what the person stopped, and why
+  ended: null, // the reason that ended the session early, if one did
   completed: false,
   log: null,
   wakeLock: null,
@@ -225,17 +226,16 @@ function start(painBefore) {
 
 function finish(completed) {
   state.playing = false;
-  state.completed = completed && !state.stop;
+  state.completed = completed && !state.ended;
   clearTimeout(state.timer);
   cancelAnimationFrame(state.frame);
   letSleep();
   if ("speechSynthesis" in window && !completed) window.speechSynthesis.cancel();
   // The id is made once, here: saving twice (or a retry) can never make two logs.
   state.log = { id: crypto.randomUUID(), endedAt: new Date().toISOString() };
-  const advice = $("[data-stop-advice]");
-  advice.hidden = !state.stop;
-  if (state.stop) {
-    const box = root.querySelector(`[name=hurt][value="${state.stop.exercise}"]`);
+  showAdvice($("[data-stop-advice]"), state.ended);
+  for (const exercise of Object.keys(state.stops)) {
+    const box = root.querySelector(`[name=hurt][value="${exercise}"]`);
     if (box) box.checked = true;
   }
   showPhase("after");
@@ -257,10 +257,35 @@ function logDay() {
   return data.day > today ? { day: today, time: null } : { day: data.day, time: data.block_time };
 }
 
+const REASONS = Object.fromEntries(data.stop.reasons.map((r) => [r.code, r]));
+
+// The advice for a stop reason, with a tap-to-call link when it is an emergency.
+function showAdvice(box, code) {
+  const reason = code && REASONS[code];
+  box.hidden = !reason;
+  if (!reason) return;
+  box.classList.toggle("urgent", reason.seek_care);
+  box.querySelector("[data-advice-heading]").textContent = reason.seek_care
+    ? (reason.urgency === "emergency" ? "Get medical help now" : "See a doctor today")
+    : "What to do now";
+  box.querySelector("[data-advice-text]").textContent = reason.advice;
+  const call = box.querySelector("[data-call]");
+  call.hidden = reason.urgency !== "emergency" && reason.urgency !== "today";
+  call.href = `tel:${data.stop.emergency_number}`;
+  call.textContent = `Call ${data.stop.emergency_number} (emergency)`;
+}
+
+// Ordinary pain: skip the rest of this exercise and carry on with the next one.
+function skipExercise(exercise) {
+  let last = state.index;
+  for (let i = state.index; i < steps.length; i += 1) if (steps[i].exercise === exercise) last = i;
+  return last + 1;
+}
+
 function logBody(form) {
   const hurt = new Set(new FormData(form).getAll("hurt"));
   const slugs = new Set([...Object.keys(state.done), ...hurt]);
-  if (state.stop?.exercise) slugs.add(state.stop.exercise);
+  for (const exercise of Object.keys(state.stops)) slugs.add(exercise);
   const painAfter = form.elements.pain_after.value;
   return {
     id: state.log.id,
@@ -273,10 +298,10 @@ function logBody(form) {
     pain_after: painAfter === "" ? null : Number(painAfter),
     difficulty: form.elements.difficulty.value || "",
     completed: state.completed,
-    stopped: Boolean(state.stop),
+    stopped: Object.keys(state.stops).length > 0,
     exercises: [...slugs].map((slug) => {
       const done = state.done[slug];
-      const stopped = state.stop?.exercise === slug;
+      const stopped = slug in state.stops;
       return {
         id: crypto.randomUUID(),
         exercise: slug,
@@ -284,7 +309,7 @@ function logBody(form) {
         reps_done: done ? done.reps.size : 0,
         hurt: hurt.has(slug) || stopped,
         stopped,
-        stop_reason: stopped ? state.stop.reason : "",
+        stop_reason: stopped ? state.stops[slug] : "",
       };
     }),
   };
@@ -337,8 +362,31 @@ root.querySelector("[data-phase=after]").addEventListener("submit", (event) => {
 
 root.querySelector("[data-phase=stop]").addEventListener("submit", (event) => {
   event.preventDefault();
-  state.stop = { exercise: currentExercise(), reason: event.target.elements.stop_reason.value };
-  finish(false);
+  const exercise = currentExercise();
+  const code = event.target.elements.stop_reason.value;
+  if (exercise) state.stops[exercise] = code;
+  event.target.reset();
+  if (REASONS[code].ends_session || !exercise) {
+    state.ended = code;
+    finish(false);
+    return;
+  }
+  // The session goes on without this exercise; the person may still end it.
+  const name = data.exercises[exercise]?.name || "This exercise";
+  const note = $("[data-skip-note]");
+  note.hidden = false;
+  note.querySelector("[data-skip-text]").textContent = `${name} skipped. ${REASONS[code].advice}`;
+  showPhase("play");
+  state.paused = false;
+  $("[data-action=pause]").textContent = "Pause";
+  const next = skipExercise(exercise);
+  if (next >= steps.length) {
+    finish(true);
+    return;
+  }
+  begin(next);
+  animatePacer();
+  $("[data-action=pause]").focus();
 });
 
 const actions = {
@@ -356,6 +404,7 @@ const actions = {
     showPhase("stop");
     root.querySelector("[data-phase=stop] input").focus();
   },
+  "end-session": () => finish(false),
   "cancel-stop": () => {
     showPhase("play");
     resume();
