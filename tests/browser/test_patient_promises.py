@@ -193,3 +193,46 @@ def test_the_stop_button_stays_on_screen_throughout_a_whole_session(
         page.clock.run_for(step["seconds"] * 1000)
     page.wait_for_selector("[data-phase=after]:not([hidden])")
     context.close()
+
+
+def test_the_picture_follows_each_phase_of_the_script(
+    browser: Any, playwright_devices: dict[str, Any], live_server: Any, patient: Patient
+) -> None:
+    context = _phone(browser, playwright_devices, live_server, patient)
+    page = context.new_page()
+    page.add_init_script(SPY)
+    t0 = time.time() - 20 * 60
+    page.clock.install(time=t0)
+    page.goto(_play_url(live_server, patient))
+    page.clock.pause_at(t0 + 60)
+    steps = _steps(page)
+    _start(page)
+    end_frame = page.locator("[data-illustration-end]")
+
+    def opacity() -> float:
+        return float(end_frame.evaluate("(img) => getComputedStyle(img).opacity"))
+
+    seen: list[tuple[str, str, float, float]] = []
+    for step in steps:
+        if step.get("exercise") == "cat-camel" and step["kind"] == "move" and len(seen) < 4:
+            assert page.locator("[data-cue]").inner_text() == step["text"]
+            assert page.locator("[data-player]").get_attribute("data-pose") == step["pose"]
+            page.clock.run_for(50)
+            start_of_step = opacity()
+            page.clock.run_for(step["seconds"] * 1000 // 2)
+            halfway = opacity()
+            page.clock.run_for(step["seconds"] * 1000 - step["seconds"] * 1000 // 2 - 100)
+            seen.append((step["text"], step["pose"], start_of_step, halfway))
+            # By the end of the phase the picture is at the phase's keyframe.
+            assert abs(opacity() - (1.0 if step["pose"] == "end" else 0.0)) < 0.1, step["text"]
+            page.clock.run_for(50)
+        else:
+            page.clock.run_for(step["seconds"] * 1000)
+    assert [pose for _, pose, _, _ in seen] == ["start", "end", "start", "end"]
+    assert "(cow)" in seen[0][0] and "(cat)" in seen[1][0]
+    # Arch (cow) to round (cat): the picture moves across the phase, it does not jump.
+    _, _, begin, middle = seen[1]
+    assert begin < 0.2 and 0.3 < middle < 0.7
+    _, _, begin, middle = seen[2]
+    assert begin > 0.8 and 0.3 < middle < 0.7
+    context.close()

@@ -94,18 +94,50 @@ function meta(step) {
   return parts.join(" · ");
 }
 
+// The picture follows the script: each step names the keyframe it ends at, and the picture moves
+// from the previous step's keyframe to it over the step's seconds (two still frames, blended).
+const POSE = { start: 0, end: 1 };
+const posed = new Set(steps.filter((s) => s.exercise && s.pose && s.kind !== "position").map((s) => s.exercise));
+
+function poseAt(index) {
+  for (let i = index; i >= 0; i -= 1) if (steps[i].pose) return steps[i].pose;
+  return "start";
+}
+
+function drawPose() {
+  const end = $("[data-illustration-end]");
+  const slug = currentExercise();
+  if (!posed.has(slug)) return;
+  const to = POSE[poseAt(state.index)];
+  const from = state.index > 0 ? POSE[poseAt(state.index - 1)] : to;
+  const step = steps[state.index];
+  const f = reducedMotion.matches ? 1 : Math.min(1, Math.max(0, elapsed() / (step.seconds * SECOND)));
+  end.style.opacity = (from + (to - from) * f).toFixed(3);
+}
+
 function showIllustration(step) {
   const slug = currentExercise();
   const img = $("[data-illustration]");
+  const end = $("[data-illustration-end]");
   if (!slug || !data.exercises[slug]) return;
-  let src = data.exercises[slug].illustration;
-  // With reduced motion the picture stays still: the end position while holding, else the start.
-  if (reducedMotion.matches) src += `?frame=${step.kind === "hold" ? "end" : "start"}`;
+  const base = data.exercises[slug].illustration;
+  let src = base;
+  if (posed.has(slug)) {
+    src = `${base}?frame=start`;
+    if (end.getAttribute("src") !== `${base}?frame=end`) end.src = `${base}?frame=end`;
+    end.hidden = false;
+  } else {
+    end.hidden = true;
+    // With reduced motion the picture stays still: the end position while holding, else the start.
+    if (reducedMotion.matches) src += `?frame=${step.kind === "hold" ? "end" : "start"}`;
+  }
+  root.dataset.pose = posed.has(slug) ? poseAt(state.index) : "";
   if (src !== state.illustration) {
     state.illustration = src;
     img.src = src;
     img.alt = data.exercises[slug].name;
   }
+  drawPose();
 }
 
 function render() {
@@ -136,6 +168,7 @@ function animatePacer() {
   }
   const draw = () => {
     if (!state.playing) return;
+    drawPose();
     const step = steps[state.index];
     const f = Math.min(1, Math.max(0, elapsed() / (step.seconds * SECOND)));
     const scale = step.breath === "in" ? 0.55 + 0.45 * f : step.breath === "out" ? 1 - 0.45 * f : 0.8;
