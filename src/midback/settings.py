@@ -22,6 +22,8 @@ if PRODUCTION and (DEBUG or SECRET_KEY == DEV_SECRET_KEY):
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, links that a request leads to (the calendar feed) use the address it came to.
+SITE_URL_SET = bool(envstr("SITE_URL", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
