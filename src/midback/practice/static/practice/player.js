@@ -379,8 +379,37 @@ async function save(form) {
     heading.textContent = "Saved on this device";
     detail.textContent = "It will be sent when you are back online. You can close the app.";
   }
+  summarise(body);
   showPhase("saved");
   heading.focus();
+}
+
+// A short summary: what was done, pain before and after, and this week's sessions so far.
+async function summarise(body) {
+  const names = body.exercises
+    .filter((e) => e.sets_done > 0 && !e.stopped)
+    .map((e) => data.exercises[e.exercise]?.name || e.exercise);
+  const stopped = body.exercises.filter((e) => e.stopped).map((e) => data.exercises[e.exercise]?.name);
+  $("[data-summary-done]").textContent = (names.length ? names.join(", ") : "Nothing yet")
+    + (stopped.length ? `; stopped: ${stopped.join(", ")}` : "");
+  $("[data-summary-pain]").textContent = body.pain_after == null
+    ? `${body.pain_before} out of 10 before`
+    : `${body.pain_before} out of 10 before, ${body.pain_after} after`;
+  const week = $("[data-summary-week]");
+  week.textContent = "";
+  $("[data-summary]").hidden = false;
+  try {
+    const response = await fetch("/api/v1/me/sessions", { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    const logs = await response.json();
+    // The last 7 days in the patient's own calendar (today and the 6 before it).
+    const today = new Date(`${localToday()}T12:00:00Z`);
+    const since = new Date(today.getTime() - 6 * 86400 * SECOND).toISOString().slice(0, 10);
+    const count = logs.filter((log) => log.block_day >= since).length;
+    week.textContent = count === 1 ? "1 session in the last 7 days" : `${count} sessions in the last 7 days`;
+  } catch {
+    week.textContent = "Shown once this device is back online.";
+  }
 }
 
 root.querySelector("[data-phase=before]").addEventListener("submit", (event) => {
