@@ -114,6 +114,26 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
         yield Clock(traveller)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Static files under their content-hashed names, as `serve` and a deployment have them.
+
+    The live server then serves them as production does, through WhiteNoise: Django's test
+    static handler looks files up by their plain names only, so it is told to pass them on.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    # Each run collects into its own folder, so two runs at once never trip over each other.
+    collected = override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static"))
+    collected.enable()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    StaticFilesHandler._should_handle = lambda self, path: False  # type: ignore[method-assign]
+    yield
+    collected.disable()
+
+
 @pytest.fixture
 def library(db: None) -> None:
     """The exercise library loaded into the test database (idempotent)."""

@@ -22,6 +22,8 @@ if PRODUCTION and (DEBUG or SECRET_KEY == DEV_SECRET_KEY):
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, links that a request leads to (the calendar feed) use the address it came to.
+SITE_URL_SET = bool(envstr("SITE_URL", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -116,6 +118,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Static URLs carry a hash of the file's content (ES module imports too), so a browser or the
+# service worker never keeps an old file under a current name. Needs `collectstatic` (the `serve`
+# command and the test session run it); with DEBUG on, plain names are served from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "midback.staticstorage.HashedStaticStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.templatetags.static import static
 from django.utils import timezone
 
 from midback.clinic.actions import do_create_patient
@@ -175,22 +176,41 @@ def test_pause_holds_the_clock_and_the_keyboard_drives_the_player(
     assert page.locator("[data-cue]").inner_text() == steps[2]["text"]
     assert len(page.evaluate("window.__spoken")) == spoken  # speech off: nothing more said
 
-    # "Stop: this hurts" records which exercise and why, and shows what to do.
+    # "Stop: this hurts" with sharp pain skips just that exercise; the session goes on.
+    first = steps[2]["exercise"]
     page.click("[data-action=hurt]")
     page.check("input[name=stop_reason][value='sharp_pain']")
     page.click("[data-action=confirm-stop]")
-    assert page.locator("[data-stop-advice]").is_visible()
+    assert page.locator("[data-phase=play]").is_visible()
+    assert "skipped" in page.locator("[data-skip-note]").inner_text()
+    nxt = next(i for i, s in enumerate(steps) if i > 2 and s.get("exercise") not in (None, first))
+    assert page.locator("[data-cue]").inner_text() == steps[nxt - 1]["text"] or (
+        page.locator("[data-cue]").inner_text() == steps[nxt]["text"]
+    )
+    # Numbness is a seek-care sign: the session ends, with urgent advice and a number to tap.
+    second = page.evaluate("JSON.parse(document.getElementById('player-data').textContent).steps")[
+        nxt
+    ]["exercise"]
+    page.click("[data-action=hurt]")
+    page.check("input[name=stop_reason][value='numbness']")
+    page.click("[data-action=confirm-stop]")
+    advice = page.locator("[data-stop-advice]")
+    assert advice.is_visible() and "Get medical help now" in advice.inner_text()
+    assert page.locator("[data-call]").get_attribute("href") == "tel:000"
     page.check("input[name=pain_after][value='5']")
     page.click("[data-action=save]")
     page.wait_for_selector("[data-phase=saved]:not([hidden])")
     log = SessionLog.objects.get(patient=patient)
     assert log.stopped and not log.completed
-    stopped = ExerciseLog.objects.get(session=log, stopped=True)
-    assert (stopped.exercise, stopped.stop_reason, stopped.hurt) == (
-        steps[2]["exercise"],
-        "sharp_pain",
-        True,
-    )
+    stopped = {
+        (e.exercise, e.stop_reason, e.hurt)
+        for e in ExerciseLog.objects.filter(session=log, stopped=True)
+    }
+    assert stopped == {(first, "sharp_pain", True), (second, "numbness", True)}
+    # Today acknowledges the stop.
+    page.goto(f"{live_server.url}/app/")
+    ack = page.locator(".stop-ack")
+    assert ack.count() == 2 and "numbness or tingling" in ack.nth(1).inner_text()
     context.close()
 
 
@@ -216,13 +236,13 @@ def test_a_session_finished_offline_is_stored_exactly_once_when_back_online(
     page.click("[data-action=save]")
     page.wait_for_selector("[data-phase=saved]:not([hidden])")
     assert "back online" in page.locator("[data-saved-detail]").inner_text()
-    assert page.evaluate("import('/static/practice/queue.js').then(q => q.pending())") == 1
+    assert page.evaluate(f"import('{static('practice/queue.js')}').then(q => q.pending())") == 1
     assert page.locator("[data-sync-status]").inner_text().startswith("1 session saved")
     assert SessionLog.objects.count() == 0
 
     context.set_offline(False)  # the browser's "online" event sends the outbox
     page.wait_for_selector("[data-sync-status]", state="hidden")
-    assert page.evaluate("import('/static/practice/queue.js').then(q => q.pending())") == 0
+    assert page.evaluate(f"import('{static('practice/queue.js')}').then(q => q.pending())") == 0
     assert SessionLog.objects.filter(patient=patient).count() == 1
     # The outbox retrying the same log (a lost acknowledgement) stores nothing new.
     status = page.evaluate(

@@ -41,8 +41,9 @@ def test_the_feed_has_every_block_with_an_alarm_in_the_persons_zone(mia: Person)
     mia.save_program()
     calendar = fetch(make_link(mia))
     events = calendar.events
-    # A week back and six weeks ahead: 50 dates, about 35 workdays, two breaks each.
-    assert 66 <= len(events) <= 74
+    # From the program's start (today) to six weeks ahead: 43 dates, about 30 workdays, two
+    # breaks each (nothing from before the program existed).
+    assert 56 <= len(events) <= 64
     zones = [tz["TZID"] for tz in calendar.walk("VTIMEZONE")]
     assert zones == ["Australia/Melbourne"]
     for event in events:
@@ -160,3 +161,30 @@ def test_mozillas_ical_js_reads_the_feed(noah: Person) -> None:
         assert event["local"][11:16] in {"10:15", "14:30"}
         # ical.js places each event at the same instant as Python does, DST changes included.
         assert event["utc"] == int(ours[event["uid"]].start.timestamp())
+
+
+def test_the_feed_is_valid_ical_and_starts_with_the_program(mia: Person, clock: object) -> None:
+    mia.save_program()
+    response = Client().get(make_link(mia))
+    text = response.content.decode()
+    assert "X-PUBLISHED-TTL:PT6H\r\n" in text
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in text
+    calendar = Calendar.from_ical(response.content)
+    started = min(event.start.date() for event in calendar.events)
+    program_start = mia.patient.programs.get().created_at.astimezone(
+        calendar.events[0].start.tzinfo
+    )
+    assert started >= program_start.date()
+
+
+def test_links_follow_the_address_the_feed_came_to_and_uids_do_not_name_the_host(
+    mia: Person, settings: object
+) -> None:
+    mia.save_program()
+    link = make_link(mia)
+    settings.SITE_URL_SET = False  # type: ignore[attr-defined]
+    here = Calendar.from_ical(Client().get(link, HTTP_HOST="127.0.0.1:8123").content)
+    there = Calendar.from_ical(Client().get(link, HTTP_HOST="localhost:9000").content)
+    assert all(str(e["URL"]).startswith("http://127.0.0.1:8123/app/play/") for e in here.events)
+    assert all(str(e["URL"]).startswith("http://localhost:9000/app/play/") for e in there.events)
+    assert [str(e["UID"]) for e in here.events] == [str(e["UID"]) for e in there.events]

@@ -65,6 +65,10 @@ class Step(_Strict):
     text: str = Field(min_length=3)
     breath: str = Field(min_length=3, description="the breathing cue, e.g. 'Breathe in'")
     seconds: int | None = Field(default=None, ge=1, le=120)
+    pose: Literal["start", "end"] | None = Field(
+        default=None,
+        description="the illustration's keyframe this step ends at (the player moves to it)",
+    )
 
 
 class Dose(_Strict):

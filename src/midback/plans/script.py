@@ -45,6 +45,9 @@ class Step(BaseModel):
     side: Side | None = None
     set: int | None = None
     sets: int | None = None
+    # The illustration's keyframe at the end of this step; the player moves the picture to it
+    # over the step's seconds (None: the picture stays where it is).
+    pose: Literal["start", "end"] | None = None
 
 
 class Script(BaseModel):
@@ -129,6 +132,7 @@ def _exercise(out: _Builder, item: PlanItem, spec: ExerciseSpec, protocol: Proto
         say=say,
         seconds=sum(s.seconds or 0 for s in setup) or protocol.default_position_seconds,
         breath="easy",
+        pose="start",
         sets=item.sets,
     )
     sides: tuple[Side | None, ...] = SIDES if item.per_side else (None,)
@@ -144,6 +148,7 @@ def _exercise(out: _Builder, item: PlanItem, spec: ExerciseSpec, protocol: Proto
                     say=f"Now the {side} side.",
                     seconds=protocol.switch_sides_seconds,
                     breath="easy",
+                    pose="start",
                     side=side,
                     set=set_number,
                     sets=item.sets,
@@ -166,6 +171,7 @@ def _exercise(out: _Builder, item: PlanItem, spec: ExerciseSpec, protocol: Proto
                         say=step.text if first else short,
                         seconds=seconds,
                         breath=breath_of(step.breath),
+                        pose=step.pose,
                         rep=rep if reps else None,
                         reps=reps,
                         side=side,
@@ -181,6 +187,7 @@ def _exercise(out: _Builder, item: PlanItem, spec: ExerciseSpec, protocol: Proto
                 say=step.text,
                 seconds=step.seconds or protocol.default_move_seconds,
                 breath=breath_of(step.breath),
+                pose=step.pose,
                 set=set_number,
                 sets=item.sets,
             )

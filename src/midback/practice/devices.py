@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
@@ -173,8 +174,20 @@ def get_patient_for_device(request: HttpRequest) -> Patient | None:
     return device.patient
 
 
+def patient_zone(patient: Patient) -> ZoneInfo:
+    """The zone the patient lives in (UTC only when the stored name is not a zone at all)."""
+    try:
+        return ZoneInfo(patient.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def patient_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages: send people without a device session to the welcome page; JSON: answer 401."""
+    """Pages: send people without a device session to the welcome page; JSON: answer 401.
+
+    The view runs with the patient's zone active, so every date and time its templates show
+    (`{{ now|date }}`, "signed in ...") is the patient's own, never the server's.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -184,6 +197,7 @@ def patient_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
                     {"error": "Sign in first", "field": None, "code": "unauthorized"}, status=401
                 )
             return redirect("practice:welcome")
-        return view(request, *args, **kwargs)
+        with timezone.override(patient_zone(request.patient)):  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
 
     return wrapper

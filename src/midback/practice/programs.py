@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.urls import reverse
 
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.content.loader import Library
+from midback.plans import stop_reasons
 from midback.plans.schema import Block, Plan, PlanItem
 from midback.plans.script import Script, script
+from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
 from midback.practice.models import SessionLog
-from midback.practice.schemas import STOP_REASONS
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
@@ -42,10 +43,7 @@ def parse_plan(data: dict[str, Any]) -> Plan:
 
 
 def zone_of(patient: Patient) -> ZoneInfo:
-    try:
-        return ZoneInfo(patient.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return patient_zone(patient)
 
 
 def local_now(patient: Patient, now: datetime) -> datetime:
@@ -222,6 +220,7 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
     return {
         "program_version": version.pk,
         "day": day.isoformat(),
+        "time_zone": str(zone_of(patient)),
         "block_time": at.strftime("%H:%M") if at else None,
         "kind": block.kind if block else None,
         "total_seconds": steps_script.total_seconds,
@@ -234,5 +233,5 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
             for slug, spec in library.items()
             if any(s.exercise == slug for s in steps_script.steps)
         },
-        "stop_reasons": STOP_REASONS,
+        "stop": stop_reasons.for_player(str(zone_of(patient))),
     }

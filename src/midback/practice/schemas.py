@@ -53,14 +53,6 @@ Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Count = Annotated[int, Field(ge=0, le=500, strict=True)]
 StopReason = Literal["", "sharp_pain", "pain_above_5", "spreading", "numbness", "dizzy", "other"]
-STOP_REASONS = {
-    "sharp_pain": "Sharp pain",
-    "pain_above_5": "Pain above 5 out of 10",
-    "spreading": "Pain that spreads (into the arms, chest or legs)",
-    "numbness": "Numbness or tingling",
-    "dizzy": "Dizziness or feeling unwell",
-    "other": "Something else",
-}
 
 
 class _In(Schema):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("app/progress/", views.progress, name="progress"),
     path("app/check-in/", views.checkin, name="checkin"),
     path("app/devices/", views.devices, name="devices"),
+    path("app/offline.json", views.offline_urls, name="offline_urls"),
     # The worker must be served from the root for its scope to cover the whole app.
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from midback.clinic.models import Patient
+from midback.plans import stop_reasons
 from midback.practice import programs
 from midback.practice.accounts import (
     AccountForm,
@@ -45,7 +47,7 @@ from midback.practice.devices import (
     set_device_cookie,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn
@@ -146,6 +148,18 @@ def today(request: HttpRequest) -> HttpResponse:
                 patient=patient, day__gt=now.date() - timedelta(days=7)
             ).exists(),
             done_count=sum(1 for b in blocks if b.status == "done"),
+            stops=[
+                {
+                    "name": names.get(log.exercise, log.exercise),
+                    "time": log.session.block_time,
+                    "reason": stop_reasons.BY_CODE.get(log.stop_reason),
+                }
+                for log in ExerciseLog.objects.filter(
+                    session__patient=patient, session__block_day=now.date(), stopped=True
+                )
+                .select_related("session")
+                .order_by("session__started_at")
+            ],
         )
     return render(request, "practice/today.html", context)
 
@@ -330,18 +344,73 @@ def devices(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Days of blocks the offline cache holds: the week ahead, so every block can be played offline.
+OFFLINE_DAYS = 7
+
+
+@patient_required
+@require_GET
+def offline_urls(request: HttpRequest) -> JsonResponse:
+    """What the device keeps for offline use: Today, Progress, the check-in, every block of the
+    coming week (and the whole routine on each day), and each exercise's page and pictures
+    (moving, and the still frames shown with reduced motion)."""
+    patient = _patient(request)
+    today_local = programs.local_now(patient, timezone.now()).date()
+    urls = [reverse("practice:today"), reverse("practice:progress"), reverse("practice:checkin")]
+    version = programs.current_version(patient)
+    key = f"{today_local.isoformat()}:none"
+    if version is not None:
+        key = f"{today_local.isoformat()}:{version.pk}:{version.created_at.isoformat()}"
+        plan = programs.parse_plan(version.plan)
+        for n in range(OFFLINE_DAYS):
+            day = today_local + timedelta(days=n)
+            keys = [b.time.replace(":", "") for b in programs.blocks_on(plan, day)]
+            for block in [*keys, programs.FULL]:
+                urls.append(reverse("practice:play", args=[day.isoformat(), block]))
+        for slug in programs.version_library(version):
+            picture = reverse("content:illustration", args=[slug])
+            urls += [
+                reverse("content:detail", args=[slug]),
+                picture,
+                f"{picture}?frame=start",
+                f"{picture}?frame=end",
+            ]
+    return JsonResponse({"key": key, "urls": urls})
+
+
+# The static folders whose files the worker keeps (the patient app, the site, reminders).
+CACHED_STATIC = ("practice/", "midback/", "reminders/")
+
+
+def _cached_static() -> list[tuple[str, bytes]]:
+    """Every static file the worker precaches, by name, with its bytes as the finders see them."""
+    found: dict[str, bytes] = {}
+    for finder in finders.get_finders():
+        for name, storage in finder.list(["*.map", "*.gz", "*.br"]):
+            name = name.replace("\\", "/")
+            if name.startswith(CACHED_STATIC) and name not in found and name != "practice/sw.js":
+                with storage.open(name) as handle:
+                    found[name] = handle.read()
+    return sorted(found.items())
+
+
 @cache
 def _worker_source() -> tuple[str, str]:
-    """The service worker with its cache version: a hash of every static file it caches."""
+    """The service worker with its cache version: a hash of the worker and of every file it
+    caches, so changing any one of them makes installed apps fetch everything afresh."""
     source = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
-    assets = sorted(p for p in STATIC_DIR.iterdir() if p.suffix in (".js", ".css", ".svg", ".png"))
-    site = Path(__file__).parent.parent / "core" / "static" / "midback"
     digest = hashlib.sha256(source.encode())
-    for path in [*assets, *sorted(site.iterdir())]:
-        digest.update(path.read_bytes())
-    urls = [static(f"practice/{p.name}") for p in assets if p.name != "sw.js"]
-    urls += [static("midback/site.css"), static("midback/icon.svg"), "/manifest.webmanifest"]
-    return source, json.dumps({"version": digest.hexdigest()[:12], "precache": urls})
+    urls = []
+    for name, content in _cached_static():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+        urls.append(static(name))
+    urls.append("/manifest.webmanifest")
+    config = {
+        "version": digest.hexdigest()[:12],
+        "precache": urls,
+        "push": static("reminders/push-sw.js"),
+    }
+    return source, json.dumps(config)
 
 
 @require_GET

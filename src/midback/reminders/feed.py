@@ -1,10 +1,12 @@
 """The calendar (ICS) of a patient's blocks: one event per block occurrence, with an alarm.
 
-Each event's UID is the block id (the same id the push Topic and notification tag carry), so a
-calendar that re-reads the feed updates events instead of adding copies; SEQUENCE is the program
+Each event's UID is the block id (the same id the push Topic and notification tag carry) at a
+fixed domain, so a calendar that re-reads the feed updates events instead of adding copies, even
+after the site's host name changes; SEQUENCE is the program
 version, so every program change is seen as a newer revision. Times are in the patient's zone
-with the VTIMEZONE the window needs. Days off are left out; blocks in quiet hours keep their
-event but have no alarm.
+with the VTIMEZONE the window needs. Days off and days before the program started are left out;
+blocks in quiet hours keep their event but have no alarm. Each event links to the player for its
+own day: a session opened before its day is played early and counts for the day it is done.
 """
 
 from __future__ import annotations
@@ -13,46 +15,56 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 from icalendar.enums import TRANSP
 
-from midback.clinic.models import Patient
+from midback.clinic.models import Patient, Program
 from midback.reminders.actions import current_plan, preferences, settings_for, zone_of
-from midback.reminders.conf import site_host
 from midback.reminders.messages import exercise_names, player_path
 from midback.reminders.schedule import WEEKDAYS, block_id, occurrences, parse_schedule
 
 PAST_DAYS = 7
 FUTURE_DAYS = 42
 REFRESH = timedelta(hours=6)
+# UIDs need a domain that never changes; the site's host name may.
+UID_DOMAIN = "midback"
 
 
-def patient_calendar(patient: Patient, now: datetime | None = None) -> Calendar:
-    """The patient's calendar from a week ago to six weeks ahead."""
+def patient_calendar(
+    patient: Patient, now: datetime | None = None, base_url: str | None = None
+) -> Calendar:
+    """The patient's calendar from a week ago (or the program's start) to six weeks ahead.
+
+    Links start with `base_url` (the address the feed was fetched at), else `SITE_URL`.
+    """
     now = now or timezone.now()
+    base = (base_url or settings.SITE_URL).rstrip("/")
     zone = zone_of(patient)
     reminder_settings = settings_for(patient)
     prefs = preferences(reminder_settings)
     plan, version = current_plan(patient)
     today = now.astimezone(zone).date()
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    program = Program.objects.filter(patient=patient).only("created_at").first()
+    if program is not None:
+        first = max(first, program.created_at.astimezone(zone).date())
     calendar = Calendar.new(
         prodid="-//MidBack//Reminders//EN",
         name="MidBack exercises",
         description="Your MidBack exercise breaks",
         refresh_interval=REFRESH,
     )
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 asks for it
     calendar.add("X-WR-TIMEZONE", str(zone))
     # Outlook and Google read the older X-PUBLISHED-TTL rather than REFRESH-INTERVAL.
-    calendar.add("X-PUBLISHED-TTL", REFRESH)
-    host = site_host()
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     for occ in occurrences(parse_schedule(plan.get("schedule") or []), zone, first, last):
         if WEEKDAYS[occ.local_date.weekday()] in prefs.days_off:
             continue
         names = ", ".join(exercise_names(list(occ.block.exercises))) or "Exercises"
-        link = settings.SITE_URL + player_path(occ.local_date, occ.block.time)
+        link = base + player_path(occ.local_date, occ.block.time)
         event = Event.new(
-            uid=f"{block_id(reminder_settings.block_salt, occ.local_date, occ.hhmm)}@{host}",
+            uid=f"{block_id(reminder_settings.block_salt, occ.local_date, occ.hhmm)}@{UID_DOMAIN}",
             sequence=version,
             stamp=now,
             start=occ.local_start,

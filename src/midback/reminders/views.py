@@ -131,9 +131,12 @@ def calendar_help(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ics_response(patient: Patient, *, attachment: bool) -> HttpResponse:
+def _ics_response(request: HttpRequest, patient: Patient, *, attachment: bool) -> HttpResponse:
+    # With SITE_URL unset (as under `make run` on any port), links go where this request came.
+    base = settings.SITE_URL if settings.SITE_URL_SET else request.build_absolute_uri("/")
     response = HttpResponse(
-        patient_calendar(patient).to_ical(), content_type="text/calendar; charset=utf-8"
+        patient_calendar(patient, base_url=base).to_ical(),
+        content_type="text/calendar; charset=utf-8",
     )
     if attachment:
         response["Content-Disposition"] = 'attachment; filename="midback.ics"'
@@ -147,7 +150,7 @@ def download(request: HttpRequest) -> HttpResponse:
     """A one-off .ics copy of the coming weeks (does not update; the feed does)."""
     patient = _patient(request)
     audit(request, patient.clinic, "read", patient, "calendar download")
-    return _ics_response(patient, attachment=True)
+    return _ics_response(request, patient, attachment=True)
 
 
 @require_GET
@@ -161,4 +164,4 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     CalendarFeed.objects.filter(pk=found.pk).update(last_fetched_at=now)
     audit(request, patient.clinic, "read", found, "calendar feed fetched")
-    return _ics_response(patient, attachment=False)
+    return _ics_response(request, patient, attachment=False)

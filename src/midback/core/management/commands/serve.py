@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         addrport: str = options["addrport"]
+        # Static files are served under content-hashed names: collect them for this code.
+        call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{addrport}"
         demo = do_create_demo_clinic()
         _, code = do_create_invite(None, demo.patient, days=1)

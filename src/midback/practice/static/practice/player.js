@@ -2,7 +2,7 @@
 // cue, breath, rep and side). Time comes from performance.now(), a monotonic clock: each step ends
 // when its seconds have passed since it began (minus pauses), however late a timer fires, so a
 // busy or throttled tab never stretches a hold. Timers only decide when to look again.
-import { enqueue, flush } from "./queue.js";
+import { enqueue, flush, get, refusalText, statusOf } from "./queue.js";
 import { syncNow } from "./app.js";
 
 const data = JSON.parse(document.getElementById("player-data").textContent);
@@ -27,7 +27,8 @@ const state = {
   painBefore: null,
   startedAt: null,
   done: {}, // exercise -> {sets: Set, reps: Set}
-  stop: null, // {exercise, reason}
+  stops: {}, // exercise -> reason code: what the person stopped, and why
+  ended: null, // the reason that ended the session early, if one did
   completed: false,
   log: null,
   wakeLock: null,
@@ -93,18 +94,50 @@ function meta(step) {
   return parts.join(" · ");
 }
 
+// The picture follows the script: each step names the keyframe it ends at, and the picture moves
+// from the previous step's keyframe to it over the step's seconds (two still frames, blended).
+const POSE = { start: 0, end: 1 };
+const posed = new Set(steps.filter((s) => s.exercise && s.pose && s.kind !== "position").map((s) => s.exercise));
+
+function poseAt(index) {
+  for (let i = index; i >= 0; i -= 1) if (steps[i].pose) return steps[i].pose;
+  return "start";
+}
+
+function drawPose() {
+  const end = $("[data-illustration-end]");
+  const slug = currentExercise();
+  if (!posed.has(slug)) return;
+  const to = POSE[poseAt(state.index)];
+  const from = state.index > 0 ? POSE[poseAt(state.index - 1)] : to;
+  const step = steps[state.index];
+  const f = reducedMotion.matches ? 1 : Math.min(1, Math.max(0, elapsed() / (step.seconds * SECOND)));
+  end.style.opacity = (from + (to - from) * f).toFixed(3);
+}
+
 function showIllustration(step) {
   const slug = currentExercise();
   const img = $("[data-illustration]");
+  const end = $("[data-illustration-end]");
   if (!slug || !data.exercises[slug]) return;
-  let src = data.exercises[slug].illustration;
-  // With reduced motion the picture stays still: the end position while holding, else the start.
-  if (reducedMotion.matches) src += `?frame=${step.kind === "hold" ? "end" : "start"}`;
+  const base = data.exercises[slug].illustration;
+  let src = base;
+  if (posed.has(slug)) {
+    src = `${base}?frame=start`;
+    if (end.getAttribute("src") !== `${base}?frame=end`) end.src = `${base}?frame=end`;
+    end.hidden = false;
+  } else {
+    end.hidden = true;
+    // With reduced motion the picture stays still: the end position while holding, else the start.
+    if (reducedMotion.matches) src += `?frame=${step.kind === "hold" ? "end" : "start"}`;
+  }
+  root.dataset.pose = posed.has(slug) ? poseAt(state.index) : "";
   if (src !== state.illustration) {
     state.illustration = src;
     img.src = src;
     img.alt = data.exercises[slug].name;
   }
+  drawPose();
 }
 
 function render() {
@@ -135,6 +168,7 @@ function animatePacer() {
   }
   const draw = () => {
     if (!state.playing) return;
+    drawPose();
     const step = steps[state.index];
     const f = Math.min(1, Math.max(0, elapsed() / (step.seconds * SECOND)));
     const scale = step.breath === "in" ? 0.55 + 0.45 * f : step.breath === "out" ? 1 - 0.45 * f : 0.8;
@@ -215,6 +249,8 @@ function start(painBefore) {
   state.startedAt = new Date().toISOString();
   state.playing = true;
   showPhase("play");
+  // Focus mode: the stage fills the screen, its controls docked at the bottom.
+  root.querySelector("[data-phase=play]").scrollIntoView({ block: "start" });
   keepAwake();
   begin(0);
   animatePacer();
@@ -223,43 +259,82 @@ function start(painBefore) {
 
 function finish(completed) {
   state.playing = false;
-  state.completed = completed && !state.stop;
+  state.completed = completed && !state.ended;
   clearTimeout(state.timer);
   cancelAnimationFrame(state.frame);
   letSleep();
   if ("speechSynthesis" in window && !completed) window.speechSynthesis.cancel();
   // The id is made once, here: saving twice (or a retry) can never make two logs.
   state.log = { id: crypto.randomUUID(), endedAt: new Date().toISOString() };
-  const advice = $("[data-stop-advice]");
-  advice.hidden = !state.stop;
-  if (state.stop) {
-    const box = root.querySelector(`[name=hurt][value="${state.stop.exercise}"]`);
+  showAdvice($("[data-stop-advice]"), state.ended);
+  for (const exercise of Object.keys(state.stops)) {
+    const box = root.querySelector(`[name=hurt][value="${exercise}"]`);
     if (box) box.checked = true;
   }
   showPhase("after");
   $("[data-after-heading]").focus();
 }
 
+// Today in the patient's zone, as YYYY-MM-DD (the page may be an offline copy from days ago).
+function localToday() {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: data.time_zone, year: "numeric", month: "2-digit", day: "2-digit",
+  }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+// A session done before its day counts for the day it is done, as an extra session.
+function logDay() {
+  const today = localToday();
+  return data.day > today ? { day: today, time: null } : { day: data.day, time: data.block_time };
+}
+
+const REASONS = Object.fromEntries(data.stop.reasons.map((r) => [r.code, r]));
+
+// The advice for a stop reason, with a tap-to-call link when it is an emergency.
+function showAdvice(box, code) {
+  const reason = code && REASONS[code];
+  box.hidden = !reason;
+  if (!reason) return;
+  box.classList.toggle("urgent", reason.seek_care);
+  box.querySelector("[data-advice-heading]").textContent = reason.seek_care
+    ? (reason.urgency === "emergency" ? "Get medical help now" : "See a doctor today")
+    : "What to do now";
+  box.querySelector("[data-advice-text]").textContent = reason.advice;
+  const call = box.querySelector("[data-call]");
+  call.hidden = reason.urgency !== "emergency" && reason.urgency !== "today";
+  call.href = `tel:${data.stop.emergency_number}`;
+  call.textContent = `Call ${data.stop.emergency_number} (emergency)`;
+}
+
+// Ordinary pain: skip the rest of this exercise and carry on with the next one.
+function skipExercise(exercise) {
+  let last = state.index;
+  for (let i = state.index; i < steps.length; i += 1) if (steps[i].exercise === exercise) last = i;
+  return last + 1;
+}
+
 function logBody(form) {
   const hurt = new Set(new FormData(form).getAll("hurt"));
   const slugs = new Set([...Object.keys(state.done), ...hurt]);
-  if (state.stop?.exercise) slugs.add(state.stop.exercise);
+  for (const exercise of Object.keys(state.stops)) slugs.add(exercise);
   const painAfter = form.elements.pain_after.value;
   return {
     id: state.log.id,
     program_version: data.program_version,
-    block_day: data.day,
-    block_time: data.block_time,
+    block_day: logDay().day,
+    block_time: logDay().time,
     started_at: state.startedAt,
     ended_at: state.log.endedAt,
     pain_before: state.painBefore,
     pain_after: painAfter === "" ? null : Number(painAfter),
     difficulty: form.elements.difficulty.value || "",
     completed: state.completed,
-    stopped: Boolean(state.stop),
+    stopped: Object.keys(state.stops).length > 0,
     exercises: [...slugs].map((slug) => {
       const done = state.done[slug];
-      const stopped = state.stop?.exercise === slug;
+      const stopped = slug in state.stops;
       return {
         id: crypto.randomUUID(),
         exercise: slug,
@@ -267,7 +342,7 @@ function logBody(form) {
         reps_done: done ? done.reps.size : 0,
         hurt: hurt.has(slug) || stopped,
         stopped,
-        stop_reason: stopped ? state.stop.reason : "",
+        stop_reason: stopped ? state.stops[slug] : "",
       };
     }),
   };
@@ -278,18 +353,63 @@ async function save(form) {
   button.disabled = true;
   const body = state.log.body || (state.log.body = logBody(form));
   await enqueue(data.urls.sessions, body);
-  let result;
-  try {
-    result = await flush();
-  } catch {
-    result = { left: 1 };
+  // "Saved" only once the server has it; a send already under way may not include this log.
+  let outcome = "waiting";
+  for (let attempt = 0; attempt < 2 && outcome === "waiting"; attempt += 1) {
+    try {
+      await flush();
+    } catch {
+      break;
+    }
+    outcome = await statusOf(body.id);
   }
   syncNow();
+  const heading = $("[data-saved-heading]");
+  const detail = $("[data-saved-detail]");
+  const saved = root.querySelector("[data-phase=saved]");
+  saved.dataset.outcome = outcome;
+  if (outcome === "sent") {
+    heading.textContent = "Saved. Well done.";
+    detail.textContent = "Your session is recorded.";
+  } else if (outcome === "refused") {
+    heading.textContent = "Not saved yet";
+    detail.textContent = `The server did not accept this session: ${refusalText(await get(body.id))}. `
+      + "It is kept on this device, and Today lists it until you remove it.";
+  } else {
+    heading.textContent = "Saved on this device";
+    detail.textContent = "It will be sent when you are back online. You can close the app.";
+  }
+  summarise(body);
   showPhase("saved");
-  $("[data-saved-detail]").textContent = result.left > 0
-    ? "Saved on this device. It will be sent as soon as you are back online."
-    : "Your session is recorded.";
-  $("[data-saved-heading]").focus();
+  heading.focus();
+}
+
+// A short summary: what was done, pain before and after, and this week's sessions so far.
+async function summarise(body) {
+  const names = body.exercises
+    .filter((e) => e.sets_done > 0 && !e.stopped)
+    .map((e) => data.exercises[e.exercise]?.name || e.exercise);
+  const stopped = body.exercises.filter((e) => e.stopped).map((e) => data.exercises[e.exercise]?.name);
+  $("[data-summary-done]").textContent = (names.length ? names.join(", ") : "Nothing yet")
+    + (stopped.length ? `; stopped: ${stopped.join(", ")}` : "");
+  $("[data-summary-pain]").textContent = body.pain_after == null
+    ? `${body.pain_before} out of 10 before`
+    : `${body.pain_before} out of 10 before, ${body.pain_after} after`;
+  const week = $("[data-summary-week]");
+  week.textContent = "";
+  $("[data-summary]").hidden = false;
+  try {
+    const response = await fetch("/api/v1/me/sessions", { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    const logs = await response.json();
+    // The last 7 days in the patient's own calendar (today and the 6 before it).
+    const today = new Date(`${localToday()}T12:00:00Z`);
+    const since = new Date(today.getTime() - 6 * 86400 * SECOND).toISOString().slice(0, 10);
+    const count = logs.filter((log) => log.block_day >= since).length;
+    week.textContent = count === 1 ? "1 session in the last 7 days" : `${count} sessions in the last 7 days`;
+  } catch {
+    week.textContent = "Shown once this device is back online.";
+  }
 }
 
 root.querySelector("[data-phase=before]").addEventListener("submit", (event) => {
@@ -304,8 +424,31 @@ root.querySelector("[data-phase=after]").addEventListener("submit", (event) => {
 
 root.querySelector("[data-phase=stop]").addEventListener("submit", (event) => {
   event.preventDefault();
-  state.stop = { exercise: currentExercise(), reason: event.target.elements.stop_reason.value };
-  finish(false);
+  const exercise = currentExercise();
+  const code = event.target.elements.stop_reason.value;
+  if (exercise) state.stops[exercise] = code;
+  event.target.reset();
+  if (REASONS[code].ends_session || !exercise) {
+    state.ended = code;
+    finish(false);
+    return;
+  }
+  // The session goes on without this exercise; the person may still end it.
+  const name = data.exercises[exercise]?.name || "This exercise";
+  const note = $("[data-skip-note]");
+  note.hidden = false;
+  note.querySelector("[data-skip-text]").textContent = `${name} skipped. ${REASONS[code].advice}`;
+  showPhase("play");
+  state.paused = false;
+  $("[data-action=pause]").textContent = "Pause";
+  const next = skipExercise(exercise);
+  if (next >= steps.length) {
+    finish(true);
+    return;
+  }
+  begin(next);
+  animatePacer();
+  $("[data-action=pause]").focus();
 });
 
 const actions = {
@@ -323,6 +466,7 @@ const actions = {
     showPhase("stop");
     root.querySelector("[data-phase=stop] input").focus();
   },
+  "end-session": () => finish(false),
   "cancel-stop": () => {
     showPhase("play");
     resume();
@@ -368,4 +512,9 @@ reducedMotion.addEventListener("change", () => {
 });
 
 $("[data-action=speech]").setAttribute("aria-pressed", String(state.speech));
+if (data.day > localToday()) {
+  // Only reachable from a calendar link or an offline copy: say what counts.
+  const early = $("[data-early]");
+  early.hidden = false;
+}
 showPhase("before");

@@ -1,6 +1,7 @@
 // The outbox: logs wait in IndexedDB until the server acknowledges them, so nothing made offline
 // (or while the server is down) is lost. Each log carries its client UUID, so sending it twice is
-// harmless: the server stores it once.
+// harmless: the server stores it once. A log the server refuses is never dropped: it stays here,
+// marked with the server's answer, until the person removes it, and the pages say so.
 const DB_NAME = "midback";
 const STORE = "outbox";
 let opening = null;
@@ -30,27 +31,72 @@ export function enqueue(url, body) {
   return run("readwrite", (store) => store.put({ id: body.id, url, body, queuedAt: Date.now() }));
 }
 
-export function pending() {
-  return run("readonly", (store) => store.count());
+export function all() {
+  return run("readonly", (store) => store.getAll());
 }
 
-function all() {
-  return run("readonly", (store) => store.getAll());
+// How many logs are still waiting to be sent (refused ones are not waiting).
+export async function pending() {
+  return (await all()).filter((item) => !item.refused).length;
+}
+
+// "sent" (gone from the outbox: the server has it), "refused" or "waiting".
+export async function statusOf(id) {
+  const item = await run("readonly", (store) => store.get(id));
+  if (!item) return "sent";
+  return item.refused ? "refused" : "waiting";
+}
+
+export function get(id) {
+  return run("readonly", (store) => store.get(id));
 }
 
 function remove(id) {
   return run("readwrite", (store) => store.delete(id));
 }
 
+// The person chose to remove a refused log from this device.
+export function discard(id) {
+  return remove(id);
+}
+
+function markRefused(item, status, answer) {
+  const refused = {
+    status,
+    code: answer.code || "",
+    field: answer.field || "",
+    error: answer.error || "",
+    at: Date.now(),
+  };
+  return run("readwrite", (store) => store.put({ ...item, refused }));
+}
+
+// What a refusal means, in the person's words, from the server's error code.
+const REASONS = {
+  in_future: "its day had not come yet when it was sent",
+  too_old: "it is more than 60 days old",
+  not_scheduled: "that break is no longer in your program for that day",
+  not_in_program: "your program has changed and one of its exercises is no longer in it",
+  unknown_program: "it belongs to a program that is no longer yours",
+  before_start: "its end time is before its start time (check the clock on this device)",
+  id_taken: "another record already has its number",
+};
+
+export function refusalText(item) {
+  const refused = item.refused || {};
+  return REASONS[refused.code] || refused.error || "the server could not accept it";
+}
+
 let flushing = null;
 
-// Send every waiting log once. Resolves to {sent, left, rejected}.
+// Send every waiting log once. Resolves to {sent, left, rejected}; refused logs stay, marked.
 export function flush() {
   if (flushing) return flushing;
   flushing = (async () => {
     let sent = 0;
     let rejected = 0;
     for (const item of await all()) {
+      if (item.refused) continue;
       let response;
       try {
         response = await fetch(item.url, {
@@ -66,15 +112,28 @@ export function flush() {
         sent += 1;
         await remove(item.id);
       } else if (response.status === 400 || response.status === 409 || response.status === 422) {
-        // The server will never accept this one; keep it from blocking the rest.
+        // The server will not accept this one as it is: keep it, marked, so the person is told
+        // and decides; it no longer blocks the rest.
         rejected += 1;
-        console.warn("MidBack: log refused", item.id, await response.text());
-        await remove(item.id);
+        let answer = {};
+        try {
+          answer = await response.json();
+        } catch {
+          answer = {};
+        }
+        await markRefused(item, response.status, answer);
       } else {
         break; // signed out or server trouble: keep it and try again later
       }
     }
-    return { sent, rejected, left: await pending() };
+    const items = await all();
+    return {
+      sent,
+      rejected,
+      left: items.filter((i) => !i.refused).length,
+      refused: items.filter((i) => i.refused),
+      waiting: items.filter((i) => !i.refused),
+    };
   })().finally(() => { flushing = null; });
   return flushing;
 }
@@ -90,7 +149,7 @@ export function keepSyncing(onChange) {
     try {
       result = await flush();
     } catch {
-      result = { sent: 0, rejected: 0, left: 1 };
+      result = { sent: 0, rejected: 0, left: 1, refused: [], waiting: [] };
     }
     if (onChange) onChange(result);
     if (result.left > 0) {

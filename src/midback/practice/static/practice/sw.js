@@ -2,8 +2,9 @@
 // Static files: cache first (the version changes whenever one of them does). Pages, the patient
 // API and illustrations: network first, falling back to the last copy, so the player works in
 // flight mode after one visit. Writes (POST) are never touched: the page's outbox retries them.
+// A page served from the cache is marked (data-served="cache") so it can say it is an offline copy.
 // Reminder notifications (show, tap to open the player, snooze, skip) live with the reminders.
-importScripts("/static/reminders/push-sw.js");
+importScripts(CONFIG.push);
 
 const STATIC = `midback-static-${CONFIG.version}`;
 const PAGES = "midback-pages";
@@ -39,13 +40,23 @@ async function networkFirst(request) {
     return response;
   } catch (error) {
     const hit = await caches.match(request, { ignoreVary: true });
-    if (hit) return hit;
+    if (hit) return request.mode === "navigate" ? markCopy(hit) : hit;
     if (request.mode === "navigate") {
       const today = await caches.match("/app/", { ignoreVary: true });
-      if (today) return today;
+      if (today) return markCopy(today);
     }
     throw error;
   }
+}
+
+// The cached page, told that it is a copy (the page then says so, and from when).
+async function markCopy(response) {
+  const text = (await response.text()).replace('data-served="network"', 'data-served="cache"');
+  // The text is decoded now, and its length changed: those headers no longer apply.
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  return new Response(text, { status: response.status, statusText: response.statusText, headers });
 }
 
 self.addEventListener("fetch", (event) => {

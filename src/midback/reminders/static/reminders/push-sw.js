@@ -4,7 +4,7 @@
 // subscribes there, so pushes work on their own. The patient app's service worker must also
 // load it, so that a subscription made on the app's registration is handled the same way:
 //   classic worker:  importScripts("/static/reminders/push-sw.js");
-//   module worker:   import "/static/reminders/push-sw.js";
+//   module worker:   import "/static/reminders/push-sw.js"  (the hashed name in production)
 //
 // A push's JSON: {title, body, tag, url, snooze_url, skip_url, renotify}. `tag` is the block id,
 // so a repeated push (after a worker crash, or a snooze) replaces the notification, never stacks.
