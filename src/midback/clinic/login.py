@@ -32,11 +32,6 @@ def _throttle(username: str) -> LoginThrottle:
     return throttle
 
 
-def is_locked(username: str) -> bool:
-    throttle = LoginThrottle.objects.filter(username=username.strip().lower()).first()
-    return bool(throttle and throttle.locked_until and throttle.locked_until > timezone.now())
-
-
 @transaction.atomic
 def throttled_login(key: str, check: Callable[[], User | None]) -> User | str:
     """Run `check` unless `key` is locked out; count its failures. The user, or an error message.

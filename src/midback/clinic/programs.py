@@ -10,7 +10,6 @@ from midback.clinic.models import Clinic
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
-from midback.plans.schema import Plan
 
 
 def current_library(clinic: Clinic | None = None) -> Library:
@@ -79,7 +78,3 @@ def plan_changes(old: dict[str, Any] | None, new: dict[str, Any], library: Libra
             + (", at new times." if len(old_blocks) == len(new_blocks) else ".")
         )
     return changes or ["No change to exercises or schedule."]
-
-
-def stored_plan(version_plan: dict[str, Any]) -> Plan:
-    return Plan.model_validate(version_plan)
