@@ -12,13 +12,13 @@ import datetime as dt
 
 from django.db.models import Max, Q
 
+from midback.care.assessing import ROLLUP_FIELDS, session_records
 from midback.clinic.models import Patient, PatientDay
 from midback.plans.assessment import DaySummary, summarize
 
 
 def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
     """Recompute one patient's day from their session and exercise logs (idempotent)."""
-    from midback.care.assessing import session_records
     from midback.practice.models import SessionLog
 
     logs = SessionLog.objects.filter(patient_id=patient_id, block_day=day)
@@ -44,19 +44,7 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
         ],
         update_conflicts=True,
         unique_fields=["patient", "day"],
-        update_fields=[
-            "sessions_done",
-            "sessions_partial",
-            "pain_before_sum",
-            "pain_before_n",
-            "pain_after_sum",
-            "pain_after_n",
-            "pain_during_max",
-            "worse_after",
-            "pain_rose",
-            "stops",
-            "stopped",
-        ],
+        update_fields=[f for f in ROLLUP_FIELDS if f not in ("patient_id", "day")],
     )
     last = logs.aggregate(last=Max("started_at"))["last"]
     if last is not None:

@@ -21,6 +21,7 @@ from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
 from midback.clinic.models import Program
 from midback.clinic.programs import current_library
 from midback.plans.schema import Plan
+from midback.plans.vocabulary import RED_FLAGS, words
 from midback.practice.models import CheckIn, ExerciseLog, SessionLog
 
 FILTERS = {
@@ -95,6 +96,9 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": {slug: spec.name for slug, spec in library.items()},
             "assessment": assessment,
+            "red_flag_words": [
+                words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
+            ],
             "adjustment": assessment,
             "proposed": proposed,
             "logs": logs[:30],

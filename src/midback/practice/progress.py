@@ -12,6 +12,7 @@ from typing import Any
 from midback.care.assessing import assessment_for
 from midback.clinic.models import Patient
 from midback.plans.schema import Plan
+from midback.plans.vocabulary import WEEKDAYS
 from midback.practice.models import CheckIn, SessionLog
 from midback.practice.programs import (
     DUE_WINDOW,
@@ -202,7 +203,7 @@ def progress_for(patient: Patient, now: datetime) -> dict[str, Any]:
             now_local,
             logs,
         ),
-        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "weekdays": [t.patient for t in WEEKDAYS],
         "trend": trend,
         "encouragement": _encouragement(assessment.active_days7 if assessment else 0, trend),
         "checkins": checkins,
