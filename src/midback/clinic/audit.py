@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from midback.clinic.models import AuditEvent, Clinic
@@ -31,6 +33,7 @@ def audit(
     action: str,
     obj: object,
     detail: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that `action` (e.g. 'read', 'create', 'update', 'erase') happened to `obj`."""
     return AuditEvent.objects.create(
@@ -41,4 +44,5 @@ def audit(
         object_id=str(getattr(obj, "pk", "")),
         ip=client_ip(request),
         detail=detail[:300],
+        changes=changes,
     )

@@ -221,6 +221,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(
+        null=True, blank=True, help_text='what changed: {"field": [before, after], ...}'
+    )
 
     class Meta:
         indexes = [models.Index(fields=["clinic", "at"])]

@@ -8,12 +8,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.actions import do_archive_patient
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
-from midback.clinic.audit import audit
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient
 from midback.practice.devices import do_create_invite
@@ -57,9 +56,7 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
 def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     archive = request.POST.get("archive", "1") == "1"
-    patient.archived_at = timezone.now() if archive else None
-    patient.save(update_fields=["archived_at"])
-    audit(request, patient.clinic, "archive" if archive else "unarchive", patient)
+    do_archive_patient(request, patient, archive)
     return redirect("clinic:patient", patient_id=patient.pk)
 
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.actions import do_accept_staff_invite, do_invite_staff, do_remove_staff
 from midback.clinic.access import get_staff_member_for_owner, owner_required, require_staff
-from midback.clinic.audit import audit
 from midback.clinic.forms import AcceptStaffInviteForm, StaffInviteForm
 from midback.clinic.models import AuditEvent, StaffInvite, StaffMember
-from midback.practice.devices import digest, new_secret
-
-STAFF_INVITE_DAYS = 7
+from midback.practice.devices import digest
 
 
 @owner_required
@@ -33,16 +28,7 @@ def staff_view(request: HttpRequest) -> HttpResponse:
         if get_user_model().objects.filter(username=email).exists():
             form.add_error("email", "Someone with this email already has an account.")
         else:
-            code = new_secret()
-            invite = StaffInvite.objects.create(
-                clinic=owner.clinic,
-                email=email,
-                role=form.cleaned_data["role"],
-                code_hash=digest(code),
-                invited_by=owner,
-                expires_at=timezone.now() + timedelta(days=STAFF_INVITE_DAYS),
-            )
-            audit(request, owner.clinic, "create", invite, f"invited {email}")
+            _, code = do_invite_staff(request, owner, email, form.cleaned_data["role"])
             link = request.build_absolute_uri(reverse("clinic:accept_invite", args=[code]))
             form = StaffInviteForm()
     members = StaffMember.objects.filter(clinic=owner.clinic).select_related("user")
@@ -63,12 +49,7 @@ def remove_staff_view(request: HttpRequest, staff_id: int) -> HttpResponse:
     member = get_staff_member_for_owner(request, staff_id)
     if member.pk == owner.pk:
         raise Http404("You cannot remove yourself")
-    with transaction.atomic():
-        audit(request, owner.clinic, "delete", member, f"removed {member.user.get_username()}")
-        user = member.user
-        member.delete()
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    do_remove_staff(request, owner, member)
     return redirect("clinic:staff")
 
 
@@ -83,19 +64,12 @@ def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("This invitation has expired or has been used.")
     form = AcceptStaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = get_user_model().objects.create_user(
-                username=invite.email, email=invite.email, password=form.cleaned_data["password"]
-            )
-            member = StaffMember.objects.create(
-                clinic=invite.clinic,
-                user=user,
-                role=invite.role,
-                display_name=form.cleaned_data["display_name"].strip(),
-            )
-            invite.used_at = timezone.now()
-            invite.save(update_fields=["used_at"])
-            audit(request, invite.clinic, "create", member, f"joined as {invite.role}")
+        _, user = do_accept_staff_invite(
+            request,
+            invite,
+            form.cleaned_data["display_name"].strip(),
+            form.cleaned_data["password"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("clinic:dashboard")
     return render(request, "clinic/accept_invite.html", {"form": form, "invite": invite})
