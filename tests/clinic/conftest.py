@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from midback.clinic.actions import do_save_program
-from midback.clinic.models import Clinic, Patient, ProgramVersion, StaffMember
+from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
 from midback.clinic.programs import current_library
 from midback.clinic.rollup import refresh_patient_day
 from midback.plans.intake import example_intake, parse_intake
@@ -62,6 +62,7 @@ def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -
         author=staff,
         note=f"Secret note for {patient_name}",
     )
+    started_weeks_ago(version, 2)
     # Logs are dated in the patient's own zone, as the app dates them.
     today = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
     for days_ago in range(3):
@@ -83,6 +84,14 @@ def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -
     client = Client()
     assert client.login(username=email, password=PASSWORD)
     return Side(clinic, staff, patient, version, client)
+
+
+def started_weeks_ago(version: ProgramVersion, weeks: int) -> None:
+    """Date a program (and this version of it) `weeks` ago, so its logs fall after its start."""
+    when = version.created_at - dt.timedelta(weeks=weeks)
+    Program.objects.filter(pk=version.program_id).update(created_at=when)
+    ProgramVersion.objects.filter(pk=version.pk).update(created_at=when)
+    version.refresh_from_db()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.rollup import refresh_patient_day
 from midback.practice.models import ExerciseLog, Invite, SessionLog
-from tests.clinic.conftest import INTAKE, PASSWORD, Side
+from tests.clinic.conftest import INTAKE, PASSWORD, Side, started_weeks_ago
 
 
 def editor_post(side: Side, **extra: Any) -> dict[str, Any]:
@@ -255,6 +255,7 @@ def test_the_dashboard_sorts_by_need_and_flags_a_rise_in_pain(harbour: Side) -> 
     from midback.clinic.actions import do_save_program
 
     version = do_save_program(None, sore, harbour.version.plan, reason="x", intake=INTAKE)
+    started_weeks_ago(version, 1)
     for days_ago in range(2):
         SessionLog.objects.create(
             clinic=harbour.clinic,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.practice.models import CheckIn, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne
@@ -21,6 +21,15 @@ NOW = melbourne(2026, 11, 25, 12, 0)  # a Wednesday
 @pytest.fixture(autouse=True)
 def wednesday(freeze: Callable[[datetime], None]) -> None:
     freeze(NOW)
+
+
+def started_weeks_ago(patient: Patient, weeks: int) -> None:
+    """Date the patient's program `weeks` before NOW, so the logs below fall after its start."""
+    version = current_version(patient)
+    assert version is not None
+    when = NOW - timedelta(weeks=weeks)
+    Program.objects.filter(pk=version.program_id).update(created_at=when)
+    ProgramVersion.objects.filter(pk=version.pk).update(created_at=when)
 
 
 def log(
@@ -50,6 +59,7 @@ def test_the_calendar_marks_each_block_done_partly_or_not(
         log(priya, 23, at, 5, 4)  # Monday: all five
     log(priya, 24, "09:30", 5, 3)
     log(priya, 24, "11:00", 5, 5, done=False)  # Tuesday: one done, one partly
+    started_weeks_ago(priya, 4)
     page = priya_client.get("/app/progress/").content.decode()
     assert "Mon 23 Nov: 5 of 5 blocks done" in page
     assert "Tue 24 Nov: 1 of 5 blocks done, 1 partly" in page
@@ -62,6 +72,7 @@ def test_the_calendar_marks_each_block_done_partly_or_not(
 def test_the_pain_trend_draws_before_after_and_a_weekly_average(
     priya: Patient, priya_client: Client
 ) -> None:
+    started_weeks_ago(priya, 4)
     log(priya, 17, None, 7, 6)
     log(priya, 18, None, 7, 5)
     log(priya, 24, "09:30", 4, 3)
@@ -98,13 +109,27 @@ def test_checkins_are_listed_and_the_next_one_is_offered_after_a_week(
 
 def test_progress_shows_only_ones_own_and_takes_few_queries(
     priya: Patient,
+    omar: Patient,
     omar_client: Client,
     priya_client: Client,
     django_assert_max_num_queries: Any,
 ) -> None:
+    started_weeks_ago(priya, 4)
+    started_weeks_ago(omar, 4)
     for day in range(1, 26):
         log(priya, day, "09:30", 5, 4)
     assert "blocks done" in omar_client.get("/app/progress/").content.decode()
     assert "0 of 5 blocks done" in omar_client.get("/app/progress/").content.decode()
     with django_assert_max_num_queries(10):
         priya_client.get("/app/progress/")
+
+
+def test_a_program_started_today_has_nothing_missed(priya: Patient, priya_client: Client) -> None:
+    started_weeks_ago(priya, 0)
+    page = priya_client.get("/app/progress/").content.decode()
+    assert "Wed 25 Nov:" in page
+    assert "Mon 23 Nov: rest day" in page  # before the start: nothing was due
+    assert "day-missed" not in page
+    started_weeks_ago(priya, 4)
+    page = priya_client.get("/app/progress/").content.decode()
+    assert "Mon 23 Nov: 0 of 5 blocks done" in page

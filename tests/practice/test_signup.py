@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from midback.clinic.demo import SELF_GUIDED_SLUG
+from midback.care.clinics import SELF_GUIDED_SLUG
 from midback.clinic.models import AuditEvent, Patient, ProgramVersion
 from midback.practice.devices import COOKIE_NAME
 from midback.practice.models import DeviceSession

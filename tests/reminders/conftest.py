@@ -13,7 +13,6 @@ from django.test import Client, RequestFactory
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.models import Clinic, Patient, ProgramVersion
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
-from midback.reminders.messages import forget_exercise_names
 from tests.reminders.loopback import PushService, SmtpServer, start_push_service, start_smtp
 
 WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -71,9 +70,7 @@ def make_person(clinic_slug: str, name: str, zone: str, email: str) -> Person:
 @pytest.fixture(autouse=True)
 def _loopback_push_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("REMINDER_PUSH_ALLOW_HTTP", "1")
-    forget_exercise_names()
     yield
-    forget_exercise_names()
 
 
 @pytest.fixture

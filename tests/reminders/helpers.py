@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from midback.reminders.actions import do_subscribe, settings_for
 from midback.reminders.models import Reminder
 from midback.reminders.schedule import block_id
-from tests.reminders.conftest import Person
+from tests.reminders.conftest import Person, plan
 from tests.reminders.loopback import Device, PushService
 
 
@@ -29,6 +29,13 @@ def due_blocks(
 ) -> list[Reminder]:
     """`count` distinct blocks for the person, all due at `due_at` (minute by minute ids)."""
     salt = settings_for(person.patient).block_salt
+    # The reminder names the exercises as the program version it was made for pinned them.
+    program = plan()
+    program["items"][1] = {**program["items"][1], "exercise": "wall-angel"}
+    before = set(Reminder.objects.filter(patient=person.patient).values_list("pk", flat=True))
+    version = person.save_program(program)
+    # Saving a program plans its own reminders; these tests want only the blocks made here.
+    Reminder.objects.filter(patient=person.patient).exclude(pk__in=before).delete()
     rows = []
     for n in range(count):
         day = date(2026, 1, 1) + timedelta(days=n // 1440)
@@ -45,6 +52,7 @@ def due_blocks(
                 not_before=due_at,
                 exercises=["cat-camel", "wall-angel"],
                 minutes=3,
+                program_version=version.number,
             )
         )
     return Reminder.objects.bulk_create(rows)

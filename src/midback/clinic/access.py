@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
+from midback.clinic.models import Patient, ProgramTemplate, StaffMember
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
 
@@ -90,19 +90,6 @@ def get_patient_for_staff(request: HttpRequest, patient_id: int | str) -> Patien
     if patient is None:
         raise Http404("No such patient")
     return patient
-
-
-def get_program_version_for_staff(
-    request: HttpRequest, patient: Patient, number: int | str
-) -> ProgramVersion:
-    """A version of this patient's program (the patient already passed its check), or 404."""
-    pk = _id_or_404(number, "version")
-    version = ProgramVersion.objects.filter(
-        program__patient=patient, clinic=patient.clinic, number=pk
-    ).first()
-    if version is None:
-        raise Http404("No such version")
-    return version
 
 
 def get_template_for_staff(request: HttpRequest, template_id: int | str) -> ProgramTemplate:

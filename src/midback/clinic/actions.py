@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,10 @@ from django.http import HttpRequest
 from midback.clinic.audit import audit
 from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
 from midback.content.models import ExerciseVersion
+
+
+class NothingToApply(ValueError):
+    """The suggestion is gone or would change nothing; the message says so in plain words."""
 
 
 def _exercise_versions(plan: dict[str, Any]) -> list[ExerciseVersion]:
@@ -89,3 +94,35 @@ def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: li
     patient.red_flags = flags
     patient.save(update_fields=["red_flags"])
     audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")
+
+
+@transaction.atomic
+def do_apply_suggestion(
+    request: HttpRequest | None, patient: Patient, author: StaffMember, now: dt.datetime
+) -> ProgramVersion:
+    """Apply the assessment's suggestion as a new version, assessed afresh under a lock so a
+    second click (or a colleague's) finds nothing left to apply instead of stepping twice."""
+    from midback.care.assessing import assessment_for, proposed_plan
+    from midback.clinic.programs import current_library
+
+    program = (
+        Program.objects.select_for_update()
+        .select_related("current")
+        .filter(patient=patient)
+        .first()
+    )
+    version = program.current if program else None
+    library = current_library(patient.clinic)
+    assessment = assessment_for(patient, now, library, version)
+    proposed = proposed_plan(version, assessment, library)
+    if version is None or assessment is None or proposed is None:
+        raise NothingToApply("There is no suggested change to apply now.")
+    return do_save_program(
+        request,
+        patient,
+        proposed.model_dump(mode="json"),
+        reason=f"Progression review: {assessment.action.replace('_', ' ')}",
+        intake=version.intake,
+        author=author,
+        note=version.note_to_patient,
+    )

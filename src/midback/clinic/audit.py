@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -62,6 +63,7 @@ def audit(
     action: str,
     obj: object,
     detail: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that `action` (e.g. 'read', 'create', 'update', 'erase') happened to `obj`."""
     return AuditEvent.objects.create(
@@ -72,4 +74,5 @@ def audit(
         object_id=str(getattr(obj, "pk", "")),
         ip=client_ip(request),
         detail=detail[:300],
+        changes=changes,
     )

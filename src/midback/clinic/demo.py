@@ -70,14 +70,3 @@ def do_create_demo_clinic() -> DemoClinic:
             note="Start gently; little and often beats a lot at once. See you in two weeks.",
         )
     return DemoClinic(clinic=clinic, practitioner=staff, patient=patient)
-
-
-SELF_GUIDED_SLUG = "self-guided"
-
-
-def self_guided_clinic() -> Clinic:
-    """The built-in clinic that self-guided people belong to, so every row has a clinic."""
-    clinic, _ = Clinic.objects.get_or_create(
-        slug=SELF_GUIDED_SLUG, defaults={"name": "MidBack self-guided", "time_zone": "UTC"}
-    )
-    return clinic

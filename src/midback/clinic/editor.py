@@ -16,25 +16,13 @@ from django.http import QueryDict
 from midback.clinic.forms import TimeZoneField, keep_zone
 from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
-from midback.content.schema import CONSTRAINT_FORBIDS, CONSTRAINT_LABELS, ExerciseSpec
+from midback.content.schema import CONSTRAINT_FORBIDS, ExerciseSpec
+from midback.plans import vocabulary as v
 from midback.plans.dosing import DEMAND_WORDS, choose_exercises
-from midback.plans.intake import CONSTRAINTS, DAYS, RED_FLAGS, Intake, IntakeError, parse_intake
+from midback.plans.intake import Intake, IntakeError, parse_intake
 from midback.plans.planner import plan
 from midback.plans.schema import Plan, PlanItem
 
-DAY_LABELS = dict(zip(DAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True))
-FLAG_LABELS = {
-    "chest_pain": "Chest pain",
-    "breathlessness": "Breathlessness",
-    "recent_trauma": "Recent fall, accident or injury",
-    "fever_or_unwell": "Fever or feeling unwell",
-    "unexplained_weight_loss": "Unexplained weight loss",
-    "cancer_history": "History of cancer",
-    "constant_night_pain": "Constant night pain",
-    "numbness_or_weakness": "New numbness or weakness",
-    "bladder_or_bowel_change": "Bladder or bowel change",
-    "long_term_steroids": "Long-term steroid use",
-}
 # Form field name -> dotted intake field, so the engine's errors land next to the right input.
 INTAKE_FIELDS = {
     "pain_now": "pain_now",
@@ -61,7 +49,7 @@ class IntakeForm(CleanInputForm, forms.Form):
 
     red_flags = forms.MultipleChoiceField(
         label="Red flags (any tick means no program: seek medical care)",
-        choices=[(f, FLAG_LABELS[f]) for f in RED_FLAGS],
+        choices=v.choices(v.RED_FLAGS, "clinician"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -69,28 +57,19 @@ class IntakeForm(CleanInputForm, forms.Form):
     pain_worst_24h = forms.TypedChoiceField(
         label="Worst pain in the last 24 hours (0–10)", choices=PAIN, coerce=int
     )
-    irritability = forms.ChoiceField(
-        choices=[("low", "Low"), ("moderate", "Moderate"), ("high", "High")]
-    )
+    irritability = forms.ChoiceField(choices=v.choices(v.IRRITABILITY, "clinician"))
     constraints = forms.MultipleChoiceField(
-        choices=[(c, CONSTRAINT_LABELS[c].capitalize()) for c in CONSTRAINTS],
+        choices=v.choices(v.CONSTRAINTS, "clinician"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     work_type = forms.ChoiceField(
         label="Work",
-        choices=[
-            ("desk", "Desk"),
-            ("standing", "Standing"),
-            ("manual", "Manual"),
-            ("driving", "Driving"),
-            ("shift", "Shift work"),
-            ("mixed", "Mixed"),
-        ],
+        choices=v.choices(v.WORK_TYPES, "clinician"),
     )
     work_days = forms.MultipleChoiceField(
         label="Work days (the day a shift starts)",
-        choices=list(DAY_LABELS.items()),
+        choices=v.choices(v.WEEKDAYS, "clinician"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -102,23 +81,19 @@ class IntakeForm(CleanInputForm, forms.Form):
     work_timezone = TimeZoneField()
     work_breaks = forms.ChoiceField(
         label="Breaks possible at work",
-        choices=[("yes", "Yes"), ("sometimes", "Sometimes"), ("no", "No")],
+        choices=v.choices(v.BREAKS, "clinician"),
     )
     work_hours_sitting = forms.TypedChoiceField(
         label="Hours sitting on a work day", choices=[(n, str(n)) for n in range(25)], coerce=int
     )
     minutes_per_day = forms.TypedChoiceField(
         label="Minutes a day available",
-        choices=[(n, str(n)) for n in (5, 10, 15, 20, 25, 30, 40, 45, 60)],
+        choices=[(n, str(n)) for n in v.MINUTE_CHOICES],
         coerce=int,
     )
     preference = forms.ChoiceField(
         label="Routine",
-        choices=[
-            ("auto", "Choose for me"),
-            ("workday", "Short breaks through the workday"),
-            ("morning_evening", "Morning and evening (before and after work)"),
-        ],
+        choices=v.choices(v.PREFERENCES, "clinician"),
     )
 
     proceed_reason = forms.CharField(
@@ -307,7 +282,7 @@ def check_restrictions(rows: list[ItemRow], library: Library, constraints: set[s
             continue
         needs = " and ".join(DEMAND_WORDS[d] for d in sorted(broken))
         causes = [c for c in sorted(constraints) if CONSTRAINT_FORBIDS.get(c, set()) & broken]
-        because = " and ".join(CONSTRAINT_LABELS[c] for c in causes)
+        because = " and ".join(v.words(v.CONSTRAINTS, c, "clinician").lower() for c in causes)
         row.warnings.append(f"{spec.name} needs {needs}; the patient: {because}.")
         choice = choices.get(spec.replaces or spec.slug)
         if choice and choice.spec and (choice.spec.slug != spec.slug or choice.gentle):

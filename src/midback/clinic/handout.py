@@ -28,18 +28,11 @@ from midback.content.schema import ExerciseSpec
 from midback.plans.intake import DAYS
 from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schema import Block, Plan, PlanItem
+from midback.plans.vocabulary import WEEKDAYS, choices
 
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
-DAY_SHORT = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
+DAY_SHORT = dict(choices(WEEKDAYS, "patient"))
 # Sentences of the plan's advice that the handout's safety box already says in its own words.
 _GENERIC_ADVICE = ("out of 10", "seek medical care", "does not diagnose")
 _TEMPLATE_DIR = Path(__file__).parent / "templates" / "clinic"

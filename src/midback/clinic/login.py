@@ -40,11 +40,6 @@ def _throttle(username: str) -> LoginThrottle:
     return throttle
 
 
-def is_locked(username: str) -> bool:
-    throttle = LoginThrottle.objects.filter(username=username.strip().lower()).first()
-    return bool(throttle and throttle.locked_until and throttle.locked_until > timezone.now())
-
-
 def _locked_message(throttle: LoginThrottle) -> str:
     now = timezone.now()
     if throttle.locked_until and throttle.locked_until > now:

@@ -177,6 +177,12 @@ class PatientDay(models.Model):
         default=0, help_text="sessions with pain after at least 2 points above pain before"
     )
     stops = models.PositiveSmallIntegerField(default=0)
+    pain_rose = models.PositiveSmallIntegerField(
+        default=0, db_default=0, help_text="sessions with pain after above pain before"
+    )
+    stopped = models.JSONField(
+        null=True, blank=True, help_text='[exercise or "", stop-reason code or ""] per stop'
+    )
 
     class Meta:
         constraints = [
@@ -215,6 +221,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(
+        null=True, blank=True, help_text='what changed: {"field": [before, after], ...}'
+    )
 
     class Meta:
         indexes = [models.Index(fields=["clinic", "at"])]

@@ -11,7 +11,6 @@ from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
 from midback.plans.intake import IntakeError, parse_intake
-from midback.plans.schema import Plan
 
 
 def current_library(clinic: Clinic | None = None) -> Library:
@@ -130,7 +129,3 @@ def _answers(intake: dict[str, Any] | None) -> Any:
         return parse_intake(intake).model_dump(mode="json")
     except IntakeError:
         return intake
-
-
-def stored_plan(version_plan: dict[str, Any]) -> Plan:
-    return Plan.model_validate(version_plan)

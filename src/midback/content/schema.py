@@ -38,15 +38,6 @@ CONSTRAINT_FORBIDS: dict[str, frozenset[str]] = {
     "pregnancy": frozenset({"belly_pressure"}),
 }
 
-CONSTRAINT_LABELS = {
-    "no_floor": "cannot kneel or get down to the floor",
-    "no_overhead": "shoulder cannot go overhead",
-    "no_wall": "no free wall",
-    "wrist_pain": "cannot bear weight on the hands",
-    "osteoporosis": "osteoporosis",
-    "pregnancy": "pregnancy",
-}
-
 AIM_LABELS = {
     "relieve_tension": "Relieve tension",
     "mobility": "Improve mobility",

@@ -13,7 +13,8 @@ from midback.content.access import (
     library_exercises,
 )
 from midback.content.api import dose_text
-from midback.content.schema import AIM_LABELS, CONSTRAINT_LABELS
+from midback.content.schema import AIM_LABELS
+from midback.plans.vocabulary import CONSTRAINTS, words
 
 # The SVG is its own document: it may style itself but never run or load anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -57,7 +58,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "replaces": (spec.replaces, names.get(spec.replaces, spec.replaces))
             if spec.replaces
             else None,
-            "serves": [CONSTRAINT_LABELS[c] for c in spec.serves],
+            "serves": [_lower_first(words(CONSTRAINTS, c, "clinician")) for c in spec.serves],
         },
     )
 
@@ -95,3 +96,7 @@ def illustration(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Security-Policy"] = SVG_CSP
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

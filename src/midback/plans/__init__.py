@@ -4,5 +4,7 @@
 - `protocol`: every number the engine uses, named, with the v1 defaults of DESIGN.md section 5.
 - `planner`: `plan(intake, library)` -> a `Plan` (items, weekly schedule, reasons, advice).
 - `script`: a plan's items compiled into timed steps for the guided player.
-- `progression`: `review(plan, logs, today=...)` -> step the dose up, down, or keep it.
+- `assessment`: `assess(...)` -> adherence, pain trend, flags and the step up/keep/down
+  suggestion, the one place these are decided.
+- `progression`: what one step of a dose up or down is.
 """

@@ -25,6 +25,7 @@ from midback.content.schema import CONSTRAINT_FORBIDS, ExerciseSpec
 from midback.plans.intake import Intake
 from midback.plans.protocol import Protocol
 from midback.plans.schema import Level, PlanItem
+from midback.plans.vocabulary import CONSTRAINTS, clause
 
 CAUTION_CONSTRAINTS = ("osteoporosis", "pregnancy")
 IRRITABLE = {"high": "highly", "moderate": "moderately"}
@@ -36,14 +37,6 @@ DEMAND_WORDS = {
     "end_range_bending": "end-range forward bending",
     "bending_twisting": "bending with twisting",
     "belly_pressure": "pressure on the belly",
-}
-CONSTRAINT_WORDS = {
-    "no_floor": "you cannot kneel or get down to the floor",
-    "no_overhead": "your shoulder cannot go overhead",
-    "no_wall": "you have no wall space",
-    "wrist_pain": "you cannot bear weight on your hands",
-    "osteoporosis": "of osteoporosis",
-    "pregnancy": "you are pregnant",
 }
 
 
@@ -87,7 +80,7 @@ def _forbidden_words(spec: ExerciseSpec, constraints: set[str], gentle: bool) ->
 def _why_constraints(spec: ExerciseSpec, constraints: set[str]) -> str:
     broken = spec.breaks(constraints)
     causes = [c for c in sorted(constraints) if CONSTRAINT_FORBIDS[c] & broken]
-    return " and ".join(CONSTRAINT_WORDS[c] for c in causes)
+    return " and ".join(clause(CONSTRAINTS, c) for c in causes)
 
 
 def choose_exercises(library: Library, constraints: set[str]) -> list[Choice]:

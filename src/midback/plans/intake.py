@@ -257,13 +257,6 @@ class IntakeError(ValueError):
         super().__init__(f"{self.field}: {self.message}")
 
 
-_CHOICES = {
-    "red_flags": RED_FLAGS,
-    "constraints": CONSTRAINTS,
-    "days": DAYS,
-}
-
-
 def _field_name(loc: tuple[Any, ...]) -> str:
     # pydantic adds the function name for validators on unions and Annotated types; drop those.
     parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]

@@ -23,22 +23,11 @@ from midback.plans.intake import DAYS, Intake
 from midback.plans.protocol import DEFAULT_PROTOCOL, Protocol
 from midback.plans.schedule import DayResult, Week, clock, to_blocks
 from midback.plans.schema import Block, Level, Mode, Plan, PlanItem
+from midback.plans.vocabulary import RED_FLAGS, clause
 
 EMERGENCY_FLAGS = frozenset(
     {"chest_pain", "breathlessness", "numbness_or_weakness", "bladder_or_bowel_change"}
 )
-FLAG_WORDS = {
-    "chest_pain": "chest pain",
-    "breathlessness": "breathlessness",
-    "recent_trauma": "a recent fall, accident or injury",
-    "fever_or_unwell": "fever or feeling generally unwell",
-    "unexplained_weight_loss": "weight loss you cannot explain",
-    "cancer_history": "a history of cancer",
-    "constant_night_pain": "constant pain at night",
-    "numbness_or_weakness": "new numbness or weakness",
-    "bladder_or_bowel_change": "a change in bladder or bowel control",
-    "long_term_steroids": "long-term steroid use",
-}
 NOT_A_DIAGNOSIS = "MidBack supports your exercise program; it does not diagnose."
 
 
@@ -121,10 +110,10 @@ def plan(
 def _seek_care(intake: Intake, protocol: Protocol) -> Plan:
     flags = list(intake.red_flags)
     emergency = [f for f in flags if f in EMERGENCY_FLAGS]
-    named = " and ".join(FLAG_WORDS[f] for f in flags)
+    named = " and ".join(clause(RED_FLAGS, f) for f in flags)
     if emergency:
         advice = (
-            f"You told us about {' and '.join(FLAG_WORDS[f] for f in emergency)}. With back pain "
+            f"You told us about {' and '.join(clause(RED_FLAGS, f) for f in emergency)}. With back pain "
             "this can be a sign of something serious. Call your local emergency number or go to "
             "an emergency department now. Do not start these exercises."
         )
@@ -139,7 +128,7 @@ def _seek_care(intake: Intake, protocol: Protocol) -> Plan:
             "before starting an exercise program for your back, and mention your back pain."
         )
     reasons = [
-        f"No exercise program, because you reported {FLAG_WORDS[f]}: it needs a medical check first."
+        f"No exercise program, because you reported {clause(RED_FLAGS, f)}: it needs a medical check first."
         for f in flags
     ]
     return Plan(

@@ -68,6 +68,7 @@ class Protocol:
 
     # Pain response and progression.
     review_days: int = 7
+    due_minutes: int = 45  # a block is missed when nothing is logged this long after its time
     step_up_adherence: float = 0.70
     acceptable_pain_during: int = 3
     stop_pain_above: int = 5

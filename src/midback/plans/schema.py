@@ -90,3 +90,16 @@ class Plan(BaseModel):
             if item.exercise == exercise:
                 return item
         raise KeyError(exercise)
+
+
+def _known(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in model.model_fields}
+
+
+def parse_plan(data: dict[str, Any]) -> Plan:
+    """Stored plan JSON as a `Plan`, ignoring keys this version does not know (read leniently,
+    so a key added later never breaks a stored program)."""
+    fields = _known(Plan, data)
+    fields["items"] = [PlanItem(**_known(PlanItem, i)) for i in data.get("items", [])]
+    fields["schedule"] = [Block(**_known(Block, b)) for b in data.get("schedule", [])]
+    return Plan(**fields)

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.clinics import self_guided_clinic
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.audit import audit
-from midback.clinic.demo import self_guided_clinic
 from midback.clinic.models import Patient, ProgramVersion
 from midback.clinic.rollup import refresh_patient_day
 from midback.practice.devices import do_start_device_session

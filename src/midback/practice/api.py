@@ -14,42 +14,20 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.security import APIKeyCookie
 
 from midback.api import ErrorOut, error_response
-from midback.clinic.models import Patient
+from midback.care.auth import DeviceCookie, patient_of
 from midback.practice import programs
 from midback.practice.actions import do_record_checkin, do_record_session
 from midback.practice.devices import (
-    COOKIE_NAME,
     current_device,
     do_revoke_devices,
-    get_patient_for_device,
 )
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, SessionLog
 from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 
-
-class DeviceCookie(APIKeyCookie):
-    """The device session cookie as the API's authentication."""
-
-    param_name = COOKIE_NAME
-
-    def __init__(self) -> None:
-        super().__init__(csrf=False)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Patient | None:
-        return get_patient_for_device(request)
-
-
 router = Router(tags=["patient"], auth=DeviceCookie())
-
-
-def _patient(request: HttpRequest) -> Patient:
-    patient = request.auth  # type: ignore[attr-defined]
-    assert isinstance(patient, Patient)
-    return patient
 
 
 def _log_error(request: HttpRequest, exc: LogError) -> HttpResponse:
@@ -79,7 +57,7 @@ def _play_url(day: date, key: str) -> str:
 
 @router.get("/today", response=TodayOut, summary="Today's blocks in the patient's time zone")
 def today(request: HttpRequest) -> dict[str, Any]:
-    patient = _patient(request)
+    patient = patient_of(request)
     now = programs.local_now(patient, timezone.now())
     version = programs.current_version(patient)
     if version is None:
@@ -133,7 +111,7 @@ class ProgramOut(Schema):
 
 @router.get("/program", response={200: ProgramOut, 404: ErrorOut}, summary="The current program")
 def program(request: HttpRequest) -> Any:
-    patient = _patient(request)
+    patient = patient_of(request)
     version = programs.current_version(patient)
     if version is None:
         return 404, {"error": "No program yet", "field": None, "code": "not_found"}
@@ -168,7 +146,7 @@ class ScriptQuery(Schema):
 )
 def session_script(request: HttpRequest, query: Query[ScriptQuery]) -> Any:
     try:
-        return programs.player_data(_patient(request), query.day, query.block)
+        return programs.player_data(patient_of(request), query.day, query.block)
     except LogError as exc:
         return _log_error(request, exc)
 
@@ -180,7 +158,7 @@ def session_script(request: HttpRequest, query: Query[ScriptQuery]) -> Any:
 )
 def record_session(request: HttpRequest, payload: SessionLogIn) -> Any:
     try:
-        log, created = do_record_session(request, _patient(request), payload)
+        log, created = do_record_session(request, patient_of(request), payload)
     except LogError as exc:
         return _log_error(request, exc)
     return (201 if created else 200), {
@@ -204,7 +182,7 @@ class SessionSummary(Schema):
 
 @router.get("/sessions", response=list[SessionSummary], summary="Sessions of the last 60 days")
 def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
-    patient = _patient(request)
+    patient = patient_of(request)
     since = timezone.now() - programs.HISTORY
     logs = SessionLog.objects.filter(patient=patient, started_at__gte=since)
     return [
@@ -230,7 +208,7 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def record_checkin(request: HttpRequest, payload: CheckInIn) -> Any:
     try:
-        checkin, created = do_record_checkin(request, _patient(request), payload)
+        checkin, created = do_record_checkin(request, patient_of(request), payload)
     except LogError as exc:
         return _log_error(request, exc)
     return (201 if created else 200), {"id": checkin.pk, "created": created, "day": checkin.day}
@@ -245,7 +223,7 @@ class CheckInSummary(Schema):
 
 @router.get("/checkins", response=list[CheckInSummary], summary="Check-ins, newest first")
 def list_checkins(request: HttpRequest) -> list[dict[str, Any]]:
-    checkins = CheckIn.objects.filter(patient=_patient(request))[:52]
+    checkins = CheckIn.objects.filter(patient=patient_of(request))[:52]
     return [
         {"id": str(c.pk), "day": c.day, "pain_now": c.pain_now, "activities": c.activities}
         for c in checkins
@@ -262,7 +240,7 @@ class DeviceOut(Schema):
 
 @router.get("/devices", response=list[DeviceOut], summary="Devices signed in")
 def list_devices(request: HttpRequest) -> list[dict[str, Any]]:
-    patient = _patient(request)
+    patient = patient_of(request)
     me = current_device(request)
     devices = DeviceSession.objects.filter(patient=patient, revoked_at=None).order_by(
         "-last_seen_at"
@@ -285,5 +263,5 @@ class SignedOut(Schema):
 
 @router.post("/devices/sign-out-others", response=SignedOut, summary="Sign out every other device")
 def sign_out_others(request: HttpRequest) -> dict[str, int]:
-    count = do_revoke_devices(request, _patient(request), keep=current_device(request))
+    count = do_revoke_devices(request, patient_of(request), keep=current_device(request))
     return {"signed_out": count}

@@ -18,7 +18,8 @@ from django.urls import reverse
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.content.loader import Library
 from midback.plans import stop_reasons
-from midback.plans.schema import Block, Plan, PlanItem
+from midback.plans.protocol import DEFAULT_PROTOCOL
+from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
 from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
@@ -26,20 +27,8 @@ from midback.practice.models import SessionLog
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
-DUE_WINDOW = timedelta(minutes=45)
+DUE_WINDOW = timedelta(minutes=DEFAULT_PROTOCOL.due_minutes)
 FULL = "full"  # the block key of an unscheduled, whole-routine session
-
-
-def _known(model: type[Any], data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k in model.model_fields}
-
-
-def parse_plan(data: dict[str, Any]) -> Plan:
-    """The stored plan JSON as a `Plan`, ignoring keys this version does not know."""
-    fields = _known(Plan, data)
-    fields["items"] = [PlanItem(**_known(PlanItem, i)) for i in data.get("items", [])]
-    fields["schedule"] = [Block(**_known(Block, b)) for b in data.get("schedule", [])]
-    return Plan(**fields)
 
 
 def zone_of(patient: Patient) -> ZoneInfo:

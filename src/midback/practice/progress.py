@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from midback.care.assessing import assessment_for
 from midback.clinic.models import Patient
+from midback.plans.schema import Plan
+from midback.plans.vocabulary import WEEKDAYS
 from midback.practice.models import CheckIn, SessionLog
 from midback.practice.programs import (
     DUE_WINDOW,
@@ -17,6 +20,7 @@ from midback.practice.programs import (
     current_version,
     local_now,
     parse_plan,
+    version_library,
 )
 
 WEEKS = 4
@@ -66,10 +70,8 @@ class DayCell:
 
 
 def _calendar(
-    patient: Patient, today: date, now_local: datetime, logs: list[SessionLog]
+    plan: Plan | None, started: datetime, today: date, now_local: datetime, logs: list[SessionLog]
 ) -> list[list[DayCell]]:
-    version = current_version(patient)
-    plan = parse_plan(version.plan) if version else None
     start = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
     logged: dict[date, dict[time | None, bool]] = defaultdict(dict)
     extras: dict[date, int] = defaultdict(int)
@@ -85,8 +87,11 @@ def _calendar(
         for d in range(7):
             day = start + timedelta(days=7 * w + d)
             cell = DayCell(day, extra=extras[day], is_today=day == today, future=day > today)
+            # Nothing was due before the program started, so nothing there is "missed".
             for block in blocks_on(plan, day) if plan else []:
                 at = time.fromisoformat(block.time)
+                if datetime.combine(day, at, tzinfo=now_local.tzinfo) < started:
+                    continue
                 if at in logged[day]:
                     cell.blocks.append("done" if logged[day][at] else "partial")
                 elif datetime.combine(day, at, tzinfo=now_local.tzinfo) + DUE_WINDOW > now_local:
@@ -185,13 +190,22 @@ def progress_for(patient: Patient, now: datetime) -> dict[str, Any]:
         )
     )
     trend = _trend(today, logs)
-    active = {log.block_day for log in logs if today - log.block_day < timedelta(days=7)}
+    version = current_version(patient)
+    assessment = (
+        assessment_for(patient, now, version_library(version), version) if version else None
+    )
     checkins = list(CheckIn.objects.filter(patient=patient)[:6])
     return {
-        "weeks": _calendar(patient, today, now_local, logs),
-        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "weeks": _calendar(
+            parse_plan(version.plan) if version else None,
+            assessment.started_at if assessment else now_local,
+            today,
+            now_local,
+            logs,
+        ),
+        "weekdays": [t.patient for t in WEEKDAYS],
         "trend": trend,
-        "encouragement": _encouragement(len(active), trend),
+        "encouragement": _encouragement(assessment.active_days7 if assessment else 0, trend),
         "checkins": checkins,
         "checkin_due": not any(today - c.day < timedelta(days=7) for c in checkins),
     }

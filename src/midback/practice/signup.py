@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from midback.clinic.programs import current_library
+from midback.plans import vocabulary as v
 from midback.plans.cleaning import clean_line
 from midback.plans.intake import IntakeError, parse_intake
 from midback.plans.planner import plan as make_plan
@@ -30,55 +31,14 @@ from midback.practice.programs import DAYS
 
 SESSION_KEY = "self_guided_intake"
 
-RED_FLAGS = [
-    ("chest_pain", "Chest pain, or pain that feels like pressure or tightness in the chest"),
-    ("breathlessness", "Shortness of breath that is new or unusual for you"),
-    ("numbness_or_weakness", "New numbness, tingling or weakness in your arms, legs or body"),
-    ("bladder_or_bowel_change", "New trouble controlling your bladder or bowels"),
-    ("recent_trauma", "The pain started after a fall, accident or blow"),
-    ("fever_or_unwell", "Fever, chills, or feeling generally unwell"),
-    ("unexplained_weight_loss", "Weight loss you cannot explain"),
-    ("cancer_history", "Cancer now or in the past"),
-    ("constant_night_pain", "Constant pain at night that does not ease when you change position"),
-    ("long_term_steroids", "Taking steroid medicine for a long time"),
-]
-IRRITABILITY = [
-    ("low", "Settles quickly", "It eases within minutes once I move or change position."),
-    (
-        "moderate",
-        "Takes a while",
-        "It flares with some activities and takes an hour or so to settle.",
-    ),
-    ("high", "Flares easily", "Small movements set it off, and it takes hours to settle."),
-]
-WORK_TYPES = [
-    ("desk", "Desk or computer work"),
-    ("standing", "Standing work (counter, lab, salon)"),
-    ("manual", "Manual or lifting work"),
-    ("driving", "Driving"),
-    ("shift", "Shift work"),
-    ("mixed", "A mix"),
-]
-BREAKS = [
-    ("yes", "Yes, I can stop for a few minutes most hours"),
-    ("sometimes", "Sometimes"),
-    ("no", "No, not during work"),
-]
-DAY_NAMES = dict(zip(DAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True))
-CONSTRAINTS = [
-    ("no_floor", "I cannot kneel or get down to the floor"),
-    ("no_overhead", "My shoulder cannot go overhead"),
-    ("no_wall", "I have no free wall to stand against"),
-    ("wrist_pain", "I cannot put weight on my hands or wrists"),
-    ("osteoporosis", "I have osteoporosis"),
-    ("pregnancy", "I am pregnant"),
-]
-MINUTES = [5, 10, 15, 20, 30]
-PREFERENCES = [
-    ("auto", "Choose for me", "Based on your work and breaks."),
-    ("workday", "Short breaks through the day", "A minute or three every hour or so."),
-    ("morning_evening", "Morning and evening", "The whole routine before and after work."),
-]
+RED_FLAGS = v.choices(v.RED_FLAGS, "patient")
+IRRITABILITY = [(t.code, t.patient, t.hint) for t in v.IRRITABILITY]
+WORK_TYPES = v.choices(v.WORK_TYPES, "patient")
+BREAKS = v.choices(v.BREAKS, "patient")
+DAY_NAMES = dict(v.choices(v.WEEKDAYS, "patient"))
+CONSTRAINTS = v.choices(v.CONSTRAINTS, "patient")
+MINUTES = list(v.MINUTE_CHOICES)
+PREFERENCES = [(t.code, t.patient, t.hint) for t in v.PREFERENCES]
 
 # Answers used only to check one step before the later steps are filled in.
 PLACEHOLDER: dict[str, Any] = {

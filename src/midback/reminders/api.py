@@ -1,8 +1,9 @@
 """Reminder endpoints under /api/v1/me/: the VAPID key, push subscriptions, snooze and skip.
 
-All act for the patient signed in on this device (`get_patient_for_device`). Changes need a JSON
-body (`Content-Type: application/json`): a cross-site form cannot send one without a CORS
-preflight this site never grants, which with the SameSite=Lax device cookie stops CSRF.
+All act for the patient signed in on this device (`care.auth.DeviceCookie`, as every
+/api/v1/me/ route). Changes need a JSON body (`Content-Type: application/json`): a cross-site
+form cannot send one without a CORS preflight this site never grants, which with the
+SameSite=Lax device cookie stops CSRF.
 """
 
 from __future__ import annotations
@@ -17,24 +18,20 @@ from ninja.responses import Status
 from pydantic import Field, field_validator
 
 from midback.api import ErrorOut, error_response
-from midback.clinic.models import Patient
-from midback.practice.devices import get_patient_for_device
+from midback.care.auth import DeviceCookie, patient_of
 from midback.reminders import actions, outbound
 from midback.reminders.conf import conf
 from midback.reminders.vapid import b64url_decode, vapid_keys
 
-router = Router(tags=["reminders"])
+router = Router(tags=["reminders"], auth=DeviceCookie())
 
 
-def _patient(request: HttpRequest, *, change: bool = False) -> Patient | HttpResponse:
-    patient = get_patient_for_device(request)
-    if patient is None:
-        return error_response(request, 401, "Sign in first", "unauthorized")
-    if change and request.content_type != "application/json":
+def _json_only(request: HttpRequest) -> HttpResponse | None:
+    if request.content_type != "application/json":
         return error_response(
             request, 415, "Send JSON (Content-Type: application/json)", "unsupported_media_type"
         )
-    return patient
+    return None
 
 
 class VapidKeyOut(Schema):
@@ -44,9 +41,6 @@ class VapidKeyOut(Schema):
 @router.get("/push/key", response={200: VapidKeyOut, 401: ErrorOut})
 def push_key(request: HttpRequest) -> object:
     """The site's VAPID public key (base64url), for `pushManager.subscribe`."""
-    found = _patient(request)
-    if isinstance(found, HttpResponse):
-        return found
     return {"public_key": vapid_keys().public_key}
 
 
@@ -113,13 +107,12 @@ class EndpointIn(Schema):
 )
 def subscribe(request: HttpRequest, payload: SubscriptionIn) -> object:
     """Store this browser's push subscription (idempotent per endpoint)."""
-    found = _patient(request, change=True)
-    if isinstance(found, HttpResponse):
-        return found
+    if refused := _json_only(request):
+        return refused
     try:
         subscription = actions.do_subscribe(
             request,
-            found,
+            patient_of(request),
             endpoint=payload.endpoint,
             p256dh=payload.keys.p256dh,
             auth=payload.keys.auth,
@@ -143,9 +136,9 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn) -> object:
 )
 def unsubscribe(request: HttpRequest, payload: EndpointIn) -> object:
     """Forget this browser's subscription; 404 if it is not the signed-in patient's."""
-    found = _patient(request, change=True)
-    if isinstance(found, HttpResponse):
-        return found
+    if refused := _json_only(request):
+        return refused
+    found = patient_of(request)
     actions.do_unsubscribe(request, found, payload.endpoint)
     return Status(204, None)
 
@@ -173,9 +166,9 @@ class ReminderOut(Schema):
 )
 def snooze(request: HttpRequest, block_id: str, payload: SnoozeIn) -> object:
     """Remind again about this block in 15 or 30 minutes."""
-    found = _patient(request, change=True)
-    if isinstance(found, HttpResponse):
-        return found
+    if refused := _json_only(request):
+        return refused
+    found = patient_of(request)
     row = actions.do_snooze(request, found, block_id[:32], payload.minutes)
     return {"block_id": row.block_id, "status": row.status, "due_at": row.due_at}
 
@@ -190,7 +183,7 @@ class SkipOut(Schema):
 )
 def skip_today(request: HttpRequest, block_id: str) -> object:
     """No more reminders on the local day of this block."""
-    found = _patient(request, change=True)
-    if isinstance(found, HttpResponse):
-        return found
+    if refused := _json_only(request):
+        return refused
+    found = patient_of(request)
     return {"skipped": actions.do_skip_day(request, found, block_id[:32])}

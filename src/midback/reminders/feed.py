@@ -20,7 +20,7 @@ from icalendar.enums import TRANSP
 
 from midback.clinic.models import Patient, Program
 from midback.reminders.actions import current_plan, preferences, settings_for, zone_of
-from midback.reminders.messages import exercise_names, player_path
+from midback.reminders.messages import exercise_names, pinned_names, player_path
 from midback.reminders.schedule import WEEKDAYS, block_id, occurrences, parse_schedule
 
 PAST_DAYS = 7
@@ -58,10 +58,11 @@ def patient_calendar(
     calendar.add("X-WR-TIMEZONE", str(zone))
     # Outlook and Google read the older X-PUBLISHED-TTL rather than REFRESH-INTERVAL.
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    pinned = pinned_names(patient.pk, version)
     for occ in occurrences(parse_schedule(plan.get("schedule") or []), zone, first, last):
         if WEEKDAYS[occ.local_date.weekday()] in prefs.days_off:
             continue
-        names = ", ".join(exercise_names(list(occ.block.exercises))) or "Exercises"
+        names = exercise_names(list(occ.block.exercises), pinned)
         link = base + player_path(occ.local_date, occ.block.time)
         event = Event.new(
             uid=f"{block_id(reminder_settings.block_salt, occ.local_date, occ.hhmm)}@{UID_DOMAIN}",

@@ -7,16 +7,10 @@ from typing import Any
 from django import forms
 
 from midback.clinic.validators import CleanInputForm
+from midback.plans.vocabulary import WEEKDAYS
 from midback.reminders.models import ReminderSettings
-from midback.reminders.schedule import WEEKDAYS
 
-DAY_NAMES = dict(
-    zip(
-        WEEKDAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
+DAY_NAMES = {t.code: t.clause for t in WEEKDAYS}  # the whole name: "Monday"
 
 
 class ReminderSettingsForm(CleanInputForm, forms.Form):

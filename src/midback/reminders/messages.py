@@ -4,57 +4,46 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import NoReverseMatch, reverse
+from django.db.models import F
+from django.urls import reverse
 
-from midback.clinic.models import Patient
-from midback.content.models import Exercise
+from midback.clinic.models import Patient, ProgramVersion
 from midback.reminders.conf import site_host
 from midback.reminders.models import Reminder
 
 
-@lru_cache(maxsize=1)
-def _exercise_names() -> dict[str, str]:
-    names = {}
-    for exercise in Exercise.objects.select_related("current"):
-        content = exercise.current.content if exercise.current else {}
-        names[exercise.slug] = str(content.get("name") or exercise.slug)
-    return names
+def pinned_names(patient_id: int, version_number: int | None = None) -> dict[str, str]:
+    """Exercise names as the patient's program version pinned them (the current version unless
+    a number is given), read fresh: a clinic exercise added or renamed later is never guessed."""
+    versions = ProgramVersion.objects.filter(program__patient_id=patient_id)
+    if version_number:
+        versions = versions.filter(number=version_number)
+    else:
+        versions = versions.filter(program__current=F("id"))
+    version = versions.first()
+    if version is None:
+        return {}
+    return {
+        v.exercise.slug: str(v.content.get("name") or v.exercise.slug)
+        for v in version.exercise_versions.select_related("exercise")
+    }
 
 
-def exercise_names(slugs: list[str]) -> list[str]:
-    """Library names for the slugs (the slug itself when the library does not know it)."""
-    names = _exercise_names()
-    return [names.get(s, s.replace("-", " ").capitalize()) for s in slugs]
-
-
-def forget_exercise_names() -> None:
-    _exercise_names.cache_clear()
-
-
-@lru_cache(maxsize=1)
-def _player_route() -> str | None:
-    """The player's route name if the patient app has it yet (looked up once per process)."""
-    try:
-        reverse("practice:play", args=["2026-01-01", "0000"])
-    except NoReverseMatch:
-        return None
-    return "practice:play"
+def exercise_names(slugs: list[str], names: dict[str, str]) -> str:
+    """The block's exercises by name, or "your exercises" (a code never reaches the patient)."""
+    return ", ".join(names[s] for s in slugs if s in names) or "your exercises"
 
 
 def player_path(local_date: date, local_time: time) -> str:
-    """The player at this block, or the today page while the player route does not exist."""
-    route = _player_route()
-    if route is not None:
-        return reverse(route, args=[local_date.isoformat(), local_time.strftime("%H%M")])
-    return player_path_today()
+    """The player at this block."""
+    return reverse("practice:play", args=[local_date.isoformat(), local_time.strftime("%H%M")])
 
 
 def block_summary(reminder: Reminder) -> str:
-    names = ", ".join(exercise_names(list(reminder.exercises))) or "your exercises"
+    names = _reminder_names(reminder)
     return f"{names} · {reminder.minutes} min" if reminder.minutes else names
 
 
@@ -83,7 +72,7 @@ def message_id(reminder: Reminder) -> str:
 def block_email(reminder: Reminder, patient: Patient) -> EmailMessage:
     link = settings.SITE_URL + player_path(reminder.local_date, reminder.local_time)
     at = reminder.local_time.strftime("%H:%M")
-    names = ", ".join(exercise_names(list(reminder.exercises))) or "your exercises"
+    names = _reminder_names(reminder)
     body = (
         f"Hello {patient.display_name},\n\n"
         f"It's {at}: time for your MidBack break.\n"
@@ -119,7 +108,9 @@ def digest_email(reminder: Reminder, patient: Patient, lines: list[str]) -> Emai
 
 
 def player_path_today() -> str:
-    try:
-        return reverse("practice:today")
-    except NoReverseMatch:
-        return "/app/"
+    return reverse("practice:today")
+
+
+def _reminder_names(reminder: Reminder) -> str:
+    names = pinned_names(reminder.patient_id, reminder.program_version)
+    return exercise_names(list(reminder.exercises), names)

@@ -241,9 +241,10 @@ class Worker:
         blocks = parse_schedule(plan.get("schedule") or [])
         lines = []
         day = reminder.local_date
+        pinned = messages.pinned_names(patient.pk)
         for occ in occurrences(blocks, zone_of(patient), day, day):
             if prefs.allows(occ):
-                names = ", ".join(messages.exercise_names(list(occ.block.exercises)))
+                names = messages.exercise_names(list(occ.block.exercises), pinned)
                 lines.append(f"{occ.local_start:%H:%M}  {names} · {occ.block.minutes} min")
         return lines
 

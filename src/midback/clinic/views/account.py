@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from midback.care.actions import do_set_authenticator
 from midback.clinic.access import require_staff, staff_required
 from midback.clinic.audit import audit
 from midback.clinic.login import new_totp_secret, totp_uri, verify_totp
@@ -27,18 +28,14 @@ def security_view(request: HttpRequest) -> HttpResponse:
             request.session["totp_setup"] = new_totp_secret()
         elif action == "confirm":
             secret = request.session.get("totp_setup", "")
-            staff.totp_secret = secret
+            staff.totp_secret = secret  # checked in memory; stored only by the action
             if secret and verify_totp(staff, request.POST.get("code", "")):
-                staff.totp_enabled = True
-                staff.save(update_fields=["totp_secret", "totp_enabled"])
+                do_set_authenticator(request, staff, secret)
                 del request.session["totp_setup"]
-                audit(request, staff.clinic, "update", staff, "turned on authenticator codes")
                 return redirect("clinic:security")
             error = "That code is not right; check the clock on your phone and try again."
         elif action == "disable":
-            staff.totp_enabled, staff.totp_secret = False, ""
-            staff.save(update_fields=["totp_secret", "totp_enabled"])
-            audit(request, staff.clinic, "update", staff, "turned off authenticator codes")
+            do_set_authenticator(request, staff, None)
             return redirect("clinic:security")
     secret = request.session.get("totp_setup")
     qr_svg = ""

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from midback.care.assessing import dashboard_rows
 from midback.clinic.access import require_staff, staff_required
-from midback.clinic.followup import dashboard_rows
+from midback.clinic.programs import current_library
 from midback.plans.cleaning import zone_or_utc
 
 FILTERS = {
@@ -23,12 +24,12 @@ FILTERS = {
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     today = timezone.localdate(timezone=zone_or_utc(staff.clinic.time_zone))
-    rows = dashboard_rows(staff.clinic, today, timezone.now())
+    rows = dashboard_rows(staff.clinic, timezone.now(), current_library(staff.clinic))
     shown = request.GET.get("show", "all")
     if shown == "flags":
         rows = [r for r in rows if r.flags]
     elif shown == "inactive":
-        rows = [r for r in rows if any(f.startswith("No activity") for f in r.flags)]
+        rows = [r for r in rows if "inactive" in r.flag_codes]
     elif shown == "adjust":
         rows = [r for r in rows if r.suggestion]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 import segno
 from django.contrib import messages
@@ -17,19 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.actions import do_archive_patient
+from midback.care.assessing import assessment_for, proposed_plan
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
 from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
-from midback.clinic.editor import FLAG_LABELS
 from midback.clinic.forms import PatientForm
-from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.clinic.models import Patient, Program
 from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.cleaning import zone_or_utc
-from midback.plans.intake import DAYS, parse_intake
-from midback.plans.planner import plan as make_plan
-from midback.plans.progression import Adjustment, SessionRecord, review
 from midback.plans.schema import Plan
+from midback.plans.vocabulary import RED_FLAGS, words
 from midback.practice.devices import do_create_invite
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 
@@ -68,57 +66,6 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"staff": staff, "form": form})
 
 
-def _records(logs: list[SessionLog]) -> list[SessionRecord]:
-    by_session: dict[Any, list[ExerciseLog]] = defaultdict(list)
-    for ex in ExerciseLog.objects.filter(session__in=[log.pk for log in logs]):
-        by_session[ex.session_id].append(ex)
-    records = []
-    for log in logs:
-        exercises = by_session.get(log.pk, [])
-        during = [e.pain_during for e in exercises if e.pain_during is not None]
-        stopped = [e.exercise for e in exercises if e.stopped]
-        records.append(
-            SessionRecord(
-                day=log.block_day,
-                pain_before=log.pain_before,
-                pain_during=max(during) if during else None,
-                pain_after=log.pain_after,
-                stopped=log.stopped or bool(stopped),
-                stop_exercise=stopped[0] if stopped else None,
-                blocks_done=1 if log.completed else 0,
-            )
-        )
-    return records
-
-
-def suggested_change(
-    patient: Patient, version: ProgramVersion | None, today: dt.date
-) -> tuple[Adjustment | None, Plan | None]:
-    if version is None or not version.intake:
-        return None, None
-    current = Plan.model_validate(version.plan)
-    logs = list(
-        SessionLog.objects.filter(
-            patient=patient, block_day__gte=today - dt.timedelta(days=13), block_day__lte=today
-        )
-    )
-    started = timezone.localtime(version.created_at, zone_or_utc(patient.time_zone)).date()
-    adjustment = review(
-        current,
-        _records(logs),
-        today=today,
-        started=started,
-        library=current_library(patient.clinic),
-    )
-    if adjustment.action == "keep":
-        return adjustment, None
-    # A program saved despite red flags was a practitioner's recorded decision: the adjustment
-    # keeps to it rather than turning into "seek care".
-    intake = parse_intake(version.intake).model_copy(update={"red_flags": ()})
-    proposed = make_plan(intake, current_library(patient.clinic), items=adjustment.items)
-    return adjustment, proposed
-
-
 @staff_required
 def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
@@ -127,7 +74,9 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     today = timezone.localdate(timezone=zone)
     program = Program.objects.select_related("current__author").filter(patient=patient).first()
     version = program.current if program else None
-    adjustment, proposed = suggested_change(patient, version, today)
+    library = current_library(patient.clinic)
+    assessment = assessment_for(patient, timezone.now(), library, version)
+    proposed = proposed_plan(version, assessment, library)
     first = today - dt.timedelta(days=27)
     logs = list(
         SessionLog.objects.filter(patient=patient, block_day__gte=first).order_by("-started_at")
@@ -148,17 +97,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         for day, day_logs in sorted(per_day.items())
     ]
-    scheduled: dict[str, int] = defaultdict(int)
-    for block in version.plan.get("schedule", []) if version else []:
-        scheduled[block["day"]] += 1
-    bars = [
-        (
-            first + dt.timedelta(days=i),
-            sum(1 for lg in per_day.get(first + dt.timedelta(days=i), []) if lg.completed),
-            scheduled[DAYS[(first + dt.timedelta(days=i)).weekday()]],
-        )
-        for i in range(28)
-    ]
+    bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
         joined=Min("created_at"), seen=Max("last_seen_at")
@@ -174,12 +113,15 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
-            "names": {slug: spec.name for slug, spec in current_library(patient.clinic).items()},
-            "flag_labels": FLAG_LABELS,
+            "names": {slug: spec.name for slug, spec in library.items()},
+            "assessment": assessment,
+            "red_flag_words": [
+                words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
+            ],
             "joined": devices["joined"],
             "last_active": last_active,
             "clinical": clinical_notes(version.plan) if version else [],
-            "adjustment": adjustment,
+            "adjustment": assessment,
             "proposed": proposed,
             "logs": logs[:30],
             "checkins": checkins,
@@ -202,9 +144,7 @@ def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     if archive and request.POST.get("confirm") != "yes":
         messages.error(request, "Not archived: tick the box next to the button to confirm.")
         return redirect("clinic:patient", patient_id=patient.pk)
-    patient.archived_at = timezone.now() if archive else None
-    patient.save(update_fields=["archived_at"])
-    audit(request, patient.clinic, "archive" if archive else "unarchive", patient)
+    do_archive_patient(request, patient, archive)
     messages.success(
         request,
         f"{patient.display_name} is archived: off the dashboard and the patient list, records kept."

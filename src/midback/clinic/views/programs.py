@@ -19,10 +19,14 @@ from midback.clinic.access import (
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import do_record_red_flags, do_save_program
+from midback.clinic.actions import (
+    NothingToApply,
+    do_apply_suggestion,
+    do_record_red_flags,
+    do_save_program,
+)
 from midback.clinic.audit import audit
 from midback.clinic.editor import (
-    FLAG_LABELS,
     BudgetChoice,
     IntakeForm,
     ItemRow,
@@ -45,12 +49,11 @@ from midback.clinic.programs import (
     library_of_version,
     plan_changes,
 )
-from midback.clinic.views.patients import suggested_change
 from midback.content.loader import Library
-from midback.plans.cleaning import zone_or_utc
 from midback.plans.intake import Intake, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, PlanItem
+from midback.plans.vocabulary import RED_FLAGS, words
 
 
 def _current_version(patient: Patient) -> ProgramVersion | None:
@@ -177,7 +180,7 @@ class Editing:
 
     def proceeded(self) -> str:
         assert self.intake is not None
-        flags = ", ".join(FLAG_LABELS[f].lower() for f in self.intake.red_flags)
+        flags = ", ".join(words(RED_FLAGS, f, "clinician").lower() for f in self.intake.red_flags)
         return (
             f"Red flags answered yes ({flags}); the practitioner proceeded with this "
             f"clinical reason: {self.proceed_reason()}"
@@ -424,39 +427,24 @@ def template_list_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def apply_adjustment_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """Apply the review's suggestion as a new program version, in one click."""
+    """Apply the assessment's suggestion as a new program version, in one click."""
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
     program = Program.objects.select_related("current").filter(patient=patient).first()
     version = program.current if program else None
-    today = timezone.localdate(timezone=zone_or_utc(patient.time_zone))
-    adjustment, proposed = suggested_change(patient, version, today)
-    if adjustment is None or proposed is None or version is None:
-        messages.info(request, "There is no suggestion to apply now.")
-        return redirect("clinic:patient", patient_id=patient.pk)
-    if request.POST.get("version") != str(version.number):
+    if version is not None and request.POST.get("version") != str(version.number):
         messages.info(
             request,
             f"Nothing applied: the program changed since that page was shown (it is now "
             f"version {version.number}). Look at the suggestion again.",
         )
         return redirect("clinic:patient", patient_id=patient.pk)
-    plan = proposed.model_dump(mode="json")
-    if changes_nothing(version, plan, version.intake, version.note_to_patient):
-        messages.info(
-            request, f"Nothing applied: the suggestion would not change version {version.number}."
-        )
-        return redirect("clinic:patient", patient_id=patient.pk)
-    saved = do_save_program(
-        request,
-        patient,
-        plan,
-        reason=f"Progression review: {adjustment.action.replace('_', ' ')}",
-        intake=version.intake,
-        author=staff,
-        note=version.note_to_patient,
-    )
-    messages.success(request, f"Suggestion applied as version {saved.number}.")
+    try:
+        saved = do_apply_suggestion(request, patient, staff, timezone.now())
+    except NothingToApply as e:
+        messages.info(request, str(e))
+    else:
+        messages.success(request, f"Suggestion applied as version {saved.number}.")
     return redirect("clinic:patient", patient_id=patient.pk)
 
 

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.actions import do_accept_staff_invite, do_invite_staff, do_remove_staff
 from midback.clinic.access import get_staff_member_for_owner, owner_required, require_staff
-from midback.clinic.audit import audit
 from midback.clinic.forms import AcceptStaffInviteForm, StaffInviteForm
 from midback.clinic.models import AuditEvent, Patient, StaffInvite, StaffMember
-from midback.practice.devices import digest, new_secret
-
-STAFF_INVITE_DAYS = 7
+from midback.practice.devices import digest
 
 
 @owner_required
@@ -36,16 +32,7 @@ def staff_view(request: HttpRequest) -> HttpResponse:
         if get_user_model().objects.filter(username=email).exists():
             form.add_error("email", "Someone with this email already has an account.")
         else:
-            code = new_secret()
-            invite = StaffInvite.objects.create(
-                clinic=owner.clinic,
-                email=email,
-                role=form.cleaned_data["role"],
-                code_hash=digest(code),
-                invited_by=owner,
-                expires_at=timezone.now() + timedelta(days=STAFF_INVITE_DAYS),
-            )
-            audit(request, owner.clinic, "create", invite, f"invited {email}")
+            _, code = do_invite_staff(request, owner, email, form.cleaned_data["role"])
             link = request.build_absolute_uri(reverse("clinic:accept_invite", args=[code]))
             form = StaffInviteForm()
     members = StaffMember.objects.filter(clinic=owner.clinic).select_related("user")
@@ -72,12 +59,7 @@ def remove_staff_view(request: HttpRequest, staff_id: int) -> HttpResponse:
             f"{member.display_name} was not removed: tick the box next to the button to confirm.",
         )
         return redirect("clinic:staff")
-    with transaction.atomic():
-        audit(request, owner.clinic, "delete", member, f"removed {member.user.get_username()}")
-        user = member.user
-        member.delete()
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    do_remove_staff(request, owner, member)
     messages.success(request, f"{member.display_name} was removed and can no longer sign in.")
     return redirect("clinic:staff")
 
@@ -104,19 +86,12 @@ def accept_invite_view(request: HttpRequest, code: str) -> HttpResponse:
         )
         status = 409
     elif request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = get_user_model().objects.create_user(
-                username=invite.email, email=invite.email, password=form.cleaned_data["password"]
-            )
-            member = StaffMember.objects.create(
-                clinic=invite.clinic,
-                user=user,
-                role=invite.role,
-                display_name=form.cleaned_data["display_name"].strip(),
-            )
-            invite.used_at = timezone.now()
-            invite.save(update_fields=["used_at"])
-            audit(request, invite.clinic, "create", member, f"joined as {invite.role}")
+        _, user = do_accept_staff_invite(
+            request,
+            invite,
+            form.cleaned_data["display_name"].strip(),
+            form.cleaned_data["password"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("clinic:dashboard")
     return render(
