@@ -125,8 +125,8 @@ def test_both_screens_suggest_a_step_down_and_it_applies_once(harbour: Side) -> 
     assert "Stopped an exercise 1× this week" in page
     assert "Pain during exercise was 6/10" in page
 
-    response = harbour.client.post(f"{url}adjust/", follow=True)
-    assert "Saved as version 2." in response.content.decode()
+    response = harbour.client.post(f"{url}adjust/", {"version": 1}, follow=True)
+    assert "Suggestion applied as version 2." in response.content.decode()
     assert ProgramVersion.objects.filter(program__patient=harbour.patient).count() == 2
     page = harbour.client.get(url).content.decode()
     assert "Suggested: step the dose" not in page
@@ -135,7 +135,7 @@ def test_both_screens_suggest_a_step_down_and_it_applies_once(harbour: Side) -> 
         not in harbour.client.get("/clinic/?show=adjust").content.decode()
     )
 
-    again = harbour.client.post(f"{url}adjust/", follow=True).content.decode()
+    again = harbour.client.post(f"{url}adjust/", {"version": 2}, follow=True).content.decode()
     assert "There is no suggested change to apply now." in again
     assert ProgramVersion.objects.filter(program__patient=harbour.patient).count() == 2
 

@@ -16,7 +16,7 @@ def last_event(side: Side, action: str) -> AuditEvent:
 
 def test_archiving_records_before_and_after(harbour: Side) -> None:
     url = f"/clinic/patients/{harbour.patient.pk}/archive/"
-    harbour.client.post(url, {"archive": "1"})
+    harbour.client.post(url, {"archive": "1", "confirm": "yes"})
     archived = last_event(harbour, "archive")
     before, after = archived.changes["archived_at"]
     assert before is None and after is not None
@@ -37,7 +37,7 @@ def test_inviting_and_removing_staff_record_what_changed(harbour: Side) -> None:
     }
     user = get_user_model().objects.create_user(username="tom@harbour.example", password="x" * 12)
     member = StaffMember.objects.create(clinic=harbour.clinic, user=user, display_name="Tom")
-    harbour.client.post(f"/clinic/staff/{member.pk}/remove/")
+    harbour.client.post(f"/clinic/staff/{member.pk}/remove/", {"confirm": "yes"})
     removed = last_event(harbour, "delete")
     assert removed.changes == {"role": ["practitioner", None], "is_active": [True, False]}
     user.refresh_from_db()
