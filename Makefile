@@ -31,6 +31,7 @@ run: $(VENV)/.app
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/ruff format --check src tests bench tools
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.test
 	$(VENV)/bin/mypy

@@ -105,12 +105,7 @@ def do_apply_suggestion(
     from midback.care.assessing import assessment_for, proposed_plan
     from midback.clinic.programs import current_library
 
-    program = (
-        Program.objects.select_for_update()
-        .select_related("current")
-        .filter(patient=patient)
-        .first()
-    )
+    program = Program.objects.select_for_update().filter(patient=patient).first()
     version = program.current if program else None
     library = current_library(patient.clinic)
     assessment = assessment_for(patient, now, library, version)

@@ -1,8 +1,8 @@
 """Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day.
 
 Whatever writes logs calls `refresh_patient_day` once, in the same transaction, after the
-session and its exercises are stored. It recomputes the day from the logs with the assessment's
-own `summarize`, so the rollup and a page that reads the logs can never count differently.
+session and its exercises are stored. It recomputes the day's numbers in the database, the
+same numbers as the assessment's `summarize` (a property test holds the two together).
 Recomputing, rather than adding to counters, makes replays and edits harmless.
 """
 
@@ -10,43 +10,72 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 
-from midback.care.assessing import ROLLUP_FIELDS, session_records
+from midback.care.assessing import ROLLUP_FIELDS
 from midback.clinic.models import Patient, PatientDay
-from midback.plans.assessment import DaySummary, summarize
+from midback.plans.assessment import Stop
+from midback.plans.protocol import DEFAULT_PROTOCOL
 
 
 def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
     """Recompute one patient's day from their session and exercise logs (idempotent)."""
-    from midback.practice.models import SessionLog
+    from midback.practice.models import ExerciseLog, SessionLog
 
     logs = SessionLog.objects.filter(patient_id=patient_id, block_day=day)
-    summary = next(iter(summarize(session_records(logs))), DaySummary(day))
+    # Sums in the database (a day can hold many logs); the same numbers as `summarize`, which
+    # tests/clinic/test_assessment_agrees.py checks for any logs.
+    paired = Q(pain_before__isnull=False, pain_after__isnull=False)
+    totals = logs.aggregate(
+        done=Count("id", filter=Q(completed=True)),
+        partial=Count("id", filter=Q(completed=False)),
+        before_sum=Sum("pain_before"),
+        before_n=Count("pain_before"),
+        after_sum=Sum("pain_after"),
+        after_n=Count("pain_after"),
+        worse=Count(
+            "id",
+            filter=paired
+            & Q(pain_after__gte=F("pain_before") + DEFAULT_PROTOCOL.worse_after_points),
+        ),
+        rose=Count("id", filter=paired & Q(pain_after__gt=F("pain_before"))),
+        last=Max("started_at"),
+    )
+    exercises = ExerciseLog.objects.filter(session__patient_id=patient_id, session__block_day=day)
+    during = exercises.aggregate(during=Max("pain_during"))["during"]
+    stops = [
+        Stop(exercise, reason)
+        for exercise, reason in exercises.filter(stopped=True).values_list(
+            "exercise", "stop_reason"
+        )
+    ]
+    with_exercise_stops = exercises.filter(stopped=True).values("session_id")
+    stops += [Stop()] * logs.filter(stopped=True).exclude(id__in=with_exercise_stops).count()
+    stops.sort(key=lambda s: (s.exercise, s.reason))
     PatientDay.objects.bulk_create(
         [
             PatientDay(
                 clinic_id=clinic_id,
                 patient_id=patient_id,
                 day=day,
-                sessions_done=summary.done,
-                sessions_partial=summary.partial,
-                pain_before_sum=summary.before_sum,
-                pain_before_n=summary.before_n,
-                pain_after_sum=summary.after_sum,
-                pain_after_n=summary.after_n,
-                pain_during_max=summary.during_max,
-                worse_after=summary.worse,
-                pain_rose=summary.rose,
-                stops=len(summary.stops),
-                stopped=[[s.exercise, s.reason] for s in summary.stops],
+                sessions_done=totals["done"] or 0,
+                sessions_partial=totals["partial"] or 0,
+                pain_before_sum=totals["before_sum"] or 0,
+                pain_before_n=totals["before_n"] or 0,
+                pain_after_sum=totals["after_sum"] or 0,
+                pain_after_n=totals["after_n"] or 0,
+                pain_during_max=during,
+                worse_after=totals["worse"] or 0,
+                pain_rose=totals["rose"] or 0,
+                stops=len(stops),
+                stopped=[[s.exercise, s.reason] for s in stops],
             )
         ],
         update_conflicts=True,
         unique_fields=["patient", "day"],
         update_fields=[f for f in ROLLUP_FIELDS if f not in ("patient_id", "day")],
     )
-    last = logs.aggregate(last=Max("started_at"))["last"]
+    last = totals["last"]
     if last is not None:
         Patient.objects.filter(pk=patient_id).filter(
             Q(last_activity_at=None) | Q(last_activity_at__lt=last)
