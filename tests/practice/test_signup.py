@@ -138,3 +138,28 @@ def test_a_name_is_optional_but_not_endless(library: None) -> None:
     assert client.post("/start/plan/", {"display_name": "x" * 121}).status_code == 422
     assert client.post("/start/plan/", {"display_name": ""}).status_code == 302
     assert Patient.objects.get().display_name == "Self-guided"
+
+
+def test_after_a_doctor_has_cleared_them_a_person_goes_on_and_the_answer_is_recorded(
+    library: None,
+) -> None:
+    client = Client()
+    answer(client, "safety", {"red_flags": ["cancer_history"]})
+    page = client.get("/start/seek-care/").content.decode()
+    assert "been told exercise is fine" in page
+    response = client.post("/start/seek-care/", {"doctor_cleared": "yes"})
+    assert response["Location"] == "/start/pain/"
+    assert answer(client, "pain", PAIN)["Location"] == "/start/work/"
+    assert answer(client, "work", WORK)["Location"] == "/start/fit/"
+    assert answer(client, "fit", FIT)["Location"] == "/start/plan/"
+    assert client.get("/start/plan/").status_code == 200
+    response = client.post("/start/plan/", {"display_name": "Sam"})
+    assert response["Location"] == "/app/"
+    version = ProgramVersion.objects.get()
+    assert "doctor has seen them" in version.reason and "cancer_history" in version.reason
+    assert AuditEvent.objects.filter(detail__contains="doctor cleared").exists()
+    # A self-guided person is not told about a practitioner they do not have.
+    client.cookies[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
+    today = client.get("/app/").content.decode()
+    assert "guides the exercises you chose" in today
+    assert "your practitioner" not in today

@@ -21,6 +21,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from midback.clinic.audit import audit
+from midback.clinic.demo import SELF_GUIDED_SLUG
 from midback.clinic.models import Patient
 from midback.practice.models import DeviceSession, Invite
 
@@ -197,7 +198,10 @@ def patient_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
                     {"error": "Sign in first", "field": None, "code": "unauthorized"}, status=401
                 )
             return redirect("practice:welcome")
-        with timezone.override(patient_zone(request.patient)):  # type: ignore[attr-defined]
+        patient: Patient = request.patient  # type: ignore[attr-defined]
+        # Self-guided people have no practitioner: pages say what applies to them.
+        request.self_guided = patient.clinic.slug == SELF_GUIDED_SLUG  # type: ignore[attr-defined]
+        with timezone.override(patient_zone(patient)):
             return view(request, *args, **kwargs)
 
     return wrapper

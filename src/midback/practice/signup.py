@@ -145,7 +145,10 @@ def _answers(request: HttpRequest) -> dict[str, Any]:
 
 
 def _merged(answers: dict[str, Any]) -> dict[str, Any]:
-    data = {**PLACEHOLDER, **{k: v for k, v in answers.items() if k != "work"}}
+    data = {
+        **PLACEHOLDER,
+        **{k: v for k, v in answers.items() if k not in ("work", "cleared_flags")},
+    }
     data["work"] = {**PLACEHOLDER["work"], **answers.get("work", {})}
     return data
 
@@ -272,11 +275,18 @@ def start(request: HttpRequest, step: str = "safety") -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def seek_care(request: HttpRequest) -> HttpResponse:
+    """Seek-care advice. POST: "a doctor has seen me and said exercise is fine" carries on with
+    the intake; the flags and that answer are kept and recorded with the program."""
     answers = _answers(request)
     if not answers.get("red_flags"):
         return redirect("practice:start")
+    if request.method == "POST" and request.POST.get("doctor_cleared") == "yes":
+        answers["cleared_flags"] = answers["red_flags"]
+        answers["red_flags"] = []
+        request.session[SESSION_KEY] = answers
+        return redirect("practice:start_step", STEPS[1].slug)
     result, _ = _plan_for({"red_flags": answers["red_flags"]})
     flags = dict(RED_FLAGS)
     return render(
@@ -311,6 +321,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
                 display_name=name,
                 intake=intake,
                 plan=result.model_dump(mode="json"),
+                cleared_flags=answers.get("cleared_flags") or None,
             )
             request.session.pop(SESSION_KEY, None)
             response = redirect("practice:today")
