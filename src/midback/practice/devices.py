@@ -72,6 +72,26 @@ def do_start_device_session(request: HttpRequest, patient: Patient) -> tuple[Dev
     return device, token
 
 
+def invite_problem(code: str) -> str:
+    """Why an invite cannot be used, in the person's words ("" when it can). Read only: opening
+    a link (or a link preview) never uses it."""
+    invite = (
+        Invite.objects.select_related("patient").filter(code_hash=digest(code)).first()
+        if 0 < len(code) <= 200
+        else None
+    )
+    if invite is None or invite.patient.archived_at is not None:
+        return "This link is not one we know. Check it was copied whole, or ask your clinic for a new one."
+    if invite.used_at is not None:
+        return (
+            "This link has already been used: each link signs in one device, once. If that was "
+            "you on this device, go to today; otherwise ask your clinic for a new link."
+        )
+    if invite.expires_at <= timezone.now():
+        return "This link has expired. Ask your clinic for a new one."
+    return ""
+
+
 @transaction.atomic
 def do_redeem_invite(request: HttpRequest, code: str) -> tuple[DeviceSession, str]:
     """Use an invite once: it signs this device in. Unknown, used and expired codes all fail alike."""

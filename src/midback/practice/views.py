@@ -43,6 +43,7 @@ from midback.practice.devices import (
     do_revoke_devices,
     do_sign_out_device,
     get_patient_for_device,
+    invite_problem,
     patient_required,
     set_device_cookie,
 )
@@ -105,6 +106,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         response["Retry-After"] = str(JOIN_WINDOW)
         return response
     if request.method == "GET":
+        problem = invite_problem(code)
+        if problem:
+            return render(request, "practice/join.html", {"error": problem}, status=410)
         return render(request, "practice/join.html", {"code": code})
     try:
         _, token = do_redeem_invite(request, code)
