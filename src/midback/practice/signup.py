@@ -183,6 +183,43 @@ def _read_step(step: Step, post: Any) -> dict[str, Any]:
     return out
 
 
+# The engine names fields for integrators; a person gets the problem in their own words.
+WORDS = {
+    ("work.end", "end_equals_start"): (
+        "Finish must be a different time from Start (a finish earlier than the start means a "
+        "night shift)."
+    ),
+    ("pain_worst_24h", "inconsistent"): (
+        "The worst pain in the last 24 hours cannot be lower than your pain now."
+    ),
+    ("work.timezone", "unknown_timezone"): "Choose your time zone from the list.",
+    ("work.timezone", "missing"): "Choose your time zone from the list.",
+}
+
+
+def _in_words(key: str, name: str, error: dict[str, str]) -> str:
+    """One intake problem as a person reads it: never a field code or a library's phrase."""
+    code = error.get("code", "")
+    if (key, code) in WORDS:
+        return WORDS[(key, code)]
+    label = LABELS.get(key, "This answer")
+    if code == "missing":
+        return f"Please answer this: {label.lower()}."
+    if code == "invalid_choice":
+        return f"Please choose one of the options for {label.lower()}."
+    if code == "invalid_time":
+        return f"{label}: write a time such as 09:00."
+    if code == "duplicate":
+        return f"{label}: choose each one only once."
+    message = error.get("error", "")
+    if message.startswith(name):
+        message = message[len(name) :].strip(" :")
+    # Anything else: the engine's words about the value, after the person's name for the field.
+    for code_name, words in LABELS.items():
+        message = message.replace(code_name, words.lower())
+    return f"{label} {message}".strip() + ("" if message.endswith(".") else ".")
+
+
 def _errors_for(step: Step, given: dict[str, Any], answers: dict[str, Any]) -> dict[str, str]:
     """This step's problems, as the engine words them, keyed by field."""
     data = _merged({**answers, **given})
@@ -203,11 +240,7 @@ def _errors_for(step: Step, given: dict[str, Any], answers: dict[str, Any]) -> d
             if name.split(".")[0] not in step.fields:
                 continue
             key = ".".join(name.split(".")[:2])
-            message = error["error"]
-            label = LABELS.get(key)
-            if label and message.startswith(name):
-                message = label + message[len(name) :]
-            errors.setdefault(key, message)
+            errors.setdefault(key, _in_words(key, name, error))
         return errors
     return {}
 

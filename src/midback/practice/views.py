@@ -242,6 +242,12 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
         message = str(error["msg"])
         if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
+        elif error["type"] in ("missing", "string_too_short"):
+            message = "Please fill this in."
+        elif error["type"] == "string_too_long":
+            message = "Please keep this shorter."
+        elif not message.endswith("."):
+            message = "Please check this answer."
         errors.setdefault(field, message)
     return errors
 
