@@ -167,3 +167,22 @@ def test_after_a_doctor_has_cleared_them_a_person_goes_on_and_the_answer_is_reco
     today = client.get("/app/").content.decode()
     assert "guides the exercises you chose" in today
     assert "your practitioner" not in today
+
+
+def test_the_work_step_keeps_the_typed_zone_and_puts_each_message_by_its_field(
+    library: None,
+) -> None:
+    client = Client()
+    answer(client, "safety", {})
+    answer(client, "pain", PAIN)
+    response = answer(client, "work", {**WORK, "end": "09:00", "timezone": "Europe/Lisbon"})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'value="Europe/Lisbon"' in page and 'value="UTC"' not in page
+    finish = page.index('name="end"')
+    message = page.index("Finish must be a different time from Start")
+    assert page.rfind("<label", 0, message) < message < page.index("<fieldset", finish)
+    response = answer(client, "work", {**WORK, "timezone": ""})
+    page = response.content.decode()
+    assert 'value="UTC"' not in page
+    assert "Choose your time zone from the list." in page

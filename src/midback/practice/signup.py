@@ -273,6 +273,12 @@ def _context(step: Step, answers: dict[str, Any], **extra: Any) -> dict[str, Any
         "time_zones": time_zones() if step.slug == "work" else [],
         "errors": {},
         **extra,
+        # The work step's messages by field, so each sits next to its own field.
+        "work_errors": {
+            key.split(".", 1)[1]: message
+            for key, message in extra.get("errors", {}).items()
+            if key.startswith("work.")
+        },
     }
 
 
