@@ -12,11 +12,14 @@ import pytest
 from django.templatetags.static import static
 from django.utils import timezone
 
+from midback.clinic.actions import do_create_patient
+from midback.clinic.demo import do_create_demo_clinic
 from midback.clinic.models import Patient
 from midback.practice.models import SessionLog
 from midback.practice.programs import current_version, local_now, parse_plan
 from tests.browser.test_patient_player import SPY, _phone, _play_url, _start
 from tests.browser.test_patient_player import patient as patient  # the fixture
+from tests.practice.conftest import give_program
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
 
@@ -235,4 +238,24 @@ def test_the_picture_follows_each_phase_of_the_script(
     assert begin < 0.2 and 0.3 < middle < 0.7
     _, _, begin, middle = seen[2]
     assert begin > 0.8 and 0.3 < middle < 0.7
+    context.close()
+
+
+def test_today_shows_the_date_of_a_patient_whose_date_differs_from_the_servers(
+    browser: Any, playwright_devices: dict[str, Any], live_server: Any
+) -> None:
+    now = timezone.now()
+    # Kiritimati (UTC+14) is on tomorrow's date from 10:00 UTC; Pago Pago (UTC-11) on
+    # yesterday's before 11:00 UTC: one of them always differs from the server's date.
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"
+    clinic = do_create_demo_clinic().clinic
+    person = do_create_patient(None, clinic, "Tala", zone)
+    give_program(person)
+    local = local_now(person, now).date()
+    assert local != now.date()
+    context = _phone(browser, playwright_devices, live_server, person)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    lead = page.locator(".lead").first.inner_text()
+    assert lead.startswith(f"{local:%A} {local.day} {local:%B}")
     context.close()

@@ -60,3 +60,13 @@ def test_join_is_rate_limited_per_address(priya: Patient) -> None:
     assert Invite.objects.get(patient=priya).used_at is None
     other = Client(REMOTE_ADDR="10.0.0.2")
     assert other.get(f"/join/{code}").status_code == 200
+
+
+def test_a_used_link_says_so_before_the_tap(priya: Patient) -> None:
+    _, code = do_create_invite(None, priya)
+    assert Client().post(f"/join/{code}").status_code == 302
+    response = Client().get(f"/join/{code}")
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert "already been used" in page and "Open my program" not in page
+    assert "ask your clinic for a new link" in page

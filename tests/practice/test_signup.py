@@ -83,19 +83,23 @@ def test_each_step_names_what_is_wrong(library: None) -> None:
     assert response.status_code == 422
     page = response.content.decode()
     assert "Worst pain in the last 24 hours must be a whole number from 0 to 10" in page
-    assert "How easily it flares is required" in page
+    assert "Please answer this: how easily it flares." in page
     response = answer(client, "pain", {**PAIN, "pain_now": "7", "pain_worst_24h": "5"})
-    assert (
-        "Worst pain in the last 24 hours must be at least pain_now (7)" in response.content.decode()
-    )
+    page = response.content.decode()
+    assert "The worst pain in the last 24 hours cannot be lower than your pain now." in page
+    assert "at least pain_now" not in page
     answer(client, "pain", PAIN)
     response = answer(client, "work", {**WORK, "end": "09:00"})
     assert response.status_code == 422
-    assert "Finish must differ from work.start" in response.content.decode()
+    page = response.content.decode()
+    assert "Finish must be a different time from Start" in page
+    assert "work.start" not in page
     response = answer(client, "work", {**WORK, "timezone": "Mars/Olympus"})
-    assert "Time zone must be a time zone name" in response.content.decode()
+    assert "Choose your time zone from the list." in response.content.decode()
     response = answer(client, "work", {**WORK, "start": "9am"})
-    assert "Start must be a 24-hour time HH:MM" in response.content.decode()
+    page = response.content.decode()
+    assert "Start: write a time such as 09:00." in page
+    assert 'value="9am"' in page  # what the person typed is kept
 
 
 def test_the_plan_shows_exercises_reasons_and_the_week(library: None) -> None:
@@ -138,3 +142,47 @@ def test_a_name_is_optional_but_not_endless(library: None) -> None:
     assert client.post("/start/plan/", {"display_name": "x" * 121}).status_code == 422
     assert client.post("/start/plan/", {"display_name": ""}).status_code == 302
     assert Patient.objects.get().display_name == "Self-guided"
+
+
+def test_after_a_doctor_has_cleared_them_a_person_goes_on_and_the_answer_is_recorded(
+    library: None,
+) -> None:
+    client = Client()
+    answer(client, "safety", {"red_flags": ["cancer_history"]})
+    page = client.get("/start/seek-care/").content.decode()
+    assert "been told exercise is fine" in page
+    response = client.post("/start/seek-care/", {"doctor_cleared": "yes"})
+    assert response["Location"] == "/start/pain/"
+    assert answer(client, "pain", PAIN)["Location"] == "/start/work/"
+    assert answer(client, "work", WORK)["Location"] == "/start/fit/"
+    assert answer(client, "fit", FIT)["Location"] == "/start/plan/"
+    assert client.get("/start/plan/").status_code == 200
+    response = client.post("/start/plan/", {"display_name": "Sam"})
+    assert response["Location"] == "/app/"
+    version = ProgramVersion.objects.get()
+    assert "doctor has seen them" in version.reason and "cancer_history" in version.reason
+    assert AuditEvent.objects.filter(detail__contains="doctor cleared").exists()
+    # A self-guided person is not told about a practitioner they do not have.
+    client.cookies[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
+    today = client.get("/app/").content.decode()
+    assert "guides the exercises you chose" in today
+    assert "your practitioner" not in today
+
+
+def test_the_work_step_keeps_the_typed_zone_and_puts_each_message_by_its_field(
+    library: None,
+) -> None:
+    client = Client()
+    answer(client, "safety", {})
+    answer(client, "pain", PAIN)
+    response = answer(client, "work", {**WORK, "end": "09:00", "timezone": "Europe/Lisbon"})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'value="Europe/Lisbon"' in page and 'value="UTC"' not in page
+    finish = page.index('name="end"')
+    message = page.index("Finish must be a different time from Start")
+    assert page.rfind("<label", 0, message) < message < page.index("<fieldset", finish)
+    response = answer(client, "work", {**WORK, "timezone": ""})
+    page = response.content.decode()
+    assert 'value="UTC"' not in page
+    assert "Choose your time zone from the list." in page

@@ -182,12 +182,24 @@ def do_self_guided_signup(
     display_name: str,
     intake: dict[str, Any],
     plan: dict[str, Any],
+    cleared_flags: list[str] | None = None,
 ) -> tuple[Patient, ProgramVersion, DeviceSession, str]:
-    """A self-guided person: their record, their plan as program v1 and this device signed in."""
+    """A self-guided person: their record, their plan as program v1 and this device signed in.
+
+    `cleared_flags`: red flags the person ticked and then said a doctor has seen, telling them
+    exercise is fine; that answer is recorded in the version's reason and the audit trail.
+    """
     time_zone = str(intake.get("work", {}).get("timezone") or "UTC")
     patient = do_create_patient(
         request, self_guided_clinic(), display_name or "Self-guided", time_zone
     )
-    version = do_save_program(request, patient, plan, reason="Self-guided intake", intake=intake)
+    reason = "Self-guided intake"
+    if cleared_flags:
+        reason += (
+            "; the person said a doctor has seen them and told them exercise is fine "
+            f"(red flags ticked: {', '.join(cleared_flags)})"
+        )
+        audit(request, patient.clinic, "update", patient, f"doctor cleared: {cleared_flags}")
+    version = do_save_program(request, patient, plan, reason=reason, intake=intake)
     device, token = do_start_device_session(request, patient)
     return patient, version, device, token

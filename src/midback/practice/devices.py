@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from midback.care.clinics import SELF_GUIDED_SLUG
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient
 from midback.practice.models import DeviceSession, Invite
@@ -69,6 +70,26 @@ def do_start_device_session(request: HttpRequest, patient: Patient) -> tuple[Dev
     )
     audit(request, patient.clinic, "sign_in", device)
     return device, token
+
+
+def invite_problem(code: str) -> str:
+    """Why an invite cannot be used, in the person's words ("" when it can). Read only: opening
+    a link (or a link preview) never uses it."""
+    invite = (
+        Invite.objects.select_related("patient").filter(code_hash=digest(code)).first()
+        if 0 < len(code) <= 200
+        else None
+    )
+    if invite is None or invite.patient.archived_at is not None:
+        return "This link is not one we know. Check it was copied whole, or ask your clinic for a new one."
+    if invite.used_at is not None:
+        return (
+            "This link has already been used: each link signs in one device, once. If that was "
+            "you on this device, go to today; otherwise ask your clinic for a new link."
+        )
+    if invite.expires_at <= timezone.now():
+        return "This link has expired. Ask your clinic for a new one."
+    return ""
 
 
 @transaction.atomic
@@ -197,7 +218,10 @@ def patient_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
                     {"error": "Sign in first", "field": None, "code": "unauthorized"}, status=401
                 )
             return redirect("practice:welcome")
-        with timezone.override(patient_zone(request.patient)):  # type: ignore[attr-defined]
+        patient: Patient = request.patient  # type: ignore[attr-defined]
+        # Self-guided people have no practitioner: pages say what applies to them.
+        request.self_guided = patient.clinic.slug == SELF_GUIDED_SLUG  # type: ignore[attr-defined]
+        with timezone.override(patient_zone(patient)):
             return view(request, *args, **kwargs)
 
     return wrapper

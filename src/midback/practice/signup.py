@@ -106,7 +106,10 @@ def _answers(request: HttpRequest) -> dict[str, Any]:
 
 
 def _merged(answers: dict[str, Any]) -> dict[str, Any]:
-    data = {**PLACEHOLDER, **{k: v for k, v in answers.items() if k != "work"}}
+    data = {
+        **PLACEHOLDER,
+        **{k: v for k, v in answers.items() if k not in ("work", "cleared_flags")},
+    }
     data["work"] = {**PLACEHOLDER["work"], **answers.get("work", {})}
     return data
 
@@ -141,6 +144,43 @@ def _read_step(step: Step, post: Any) -> dict[str, Any]:
     return out
 
 
+# The engine names fields for integrators; a person gets the problem in their own words.
+WORDS = {
+    ("work.end", "end_equals_start"): (
+        "Finish must be a different time from Start (a finish earlier than the start means a "
+        "night shift)."
+    ),
+    ("pain_worst_24h", "inconsistent"): (
+        "The worst pain in the last 24 hours cannot be lower than your pain now."
+    ),
+    ("work.timezone", "unknown_timezone"): "Choose your time zone from the list.",
+    ("work.timezone", "missing"): "Choose your time zone from the list.",
+}
+
+
+def _in_words(key: str, name: str, error: dict[str, str]) -> str:
+    """One intake problem as a person reads it: never a field code or a library's phrase."""
+    code = error.get("code", "")
+    if (key, code) in WORDS:
+        return WORDS[(key, code)]
+    label = LABELS.get(key, "This answer")
+    if code == "missing":
+        return f"Please answer this: {label.lower()}."
+    if code == "invalid_choice":
+        return f"Please choose one of the options for {label.lower()}."
+    if code == "invalid_time":
+        return f"{label}: write a time such as 09:00."
+    if code == "duplicate":
+        return f"{label}: choose each one only once."
+    message = error.get("error", "")
+    if message.startswith(name):
+        message = message[len(name) :].strip(" :")
+    # Anything else: the engine's words about the value, after the person's name for the field.
+    for code_name, words in LABELS.items():
+        message = message.replace(code_name, words.lower())
+    return f"{label} {message}".strip() + ("" if message.endswith(".") else ".")
+
+
 def _errors_for(step: Step, given: dict[str, Any], answers: dict[str, Any]) -> dict[str, str]:
     """This step's problems, as the engine words them, keyed by field."""
     data = _merged({**answers, **given})
@@ -161,11 +201,7 @@ def _errors_for(step: Step, given: dict[str, Any], answers: dict[str, Any]) -> d
             if name.split(".")[0] not in step.fields:
                 continue
             key = ".".join(name.split(".")[:2])
-            message = error["error"]
-            label = LABELS.get(key)
-            if label and message.startswith(name):
-                message = label + message[len(name) :]
-            errors.setdefault(key, message)
+            errors.setdefault(key, _in_words(key, name, error))
         return errors
     return {}
 
@@ -198,6 +234,12 @@ def _context(step: Step, answers: dict[str, Any], **extra: Any) -> dict[str, Any
         "time_zones": time_zones() if step.slug == "work" else [],
         "errors": {},
         **extra,
+        # The work step's messages by field, so each sits next to its own field.
+        "work_errors": {
+            key.split(".", 1)[1]: message
+            for key, message in extra.get("errors", {}).items()
+            if key.startswith("work.")
+        },
     }
 
 
@@ -233,11 +275,18 @@ def start(request: HttpRequest, step: str = "safety") -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def seek_care(request: HttpRequest) -> HttpResponse:
+    """Seek-care advice. POST: "a doctor has seen me and said exercise is fine" carries on with
+    the intake; the flags and that answer are kept and recorded with the program."""
     answers = _answers(request)
     if not answers.get("red_flags"):
         return redirect("practice:start")
+    if request.method == "POST" and request.POST.get("doctor_cleared") == "yes":
+        answers["cleared_flags"] = answers["red_flags"]
+        answers["red_flags"] = []
+        request.session[SESSION_KEY] = answers
+        return redirect("practice:start_step", STEPS[1].slug)
     result, _ = _plan_for({"red_flags": answers["red_flags"]})
     flags = dict(RED_FLAGS)
     return render(
@@ -276,6 +325,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
                 display_name=name,
                 intake=intake,
                 plan=result.model_dump(mode="json"),
+                cleared_flags=answers.get("cleared_flags") or None,
             )
             request.session.pop(SESSION_KEY, None)
             response = redirect("practice:today")

@@ -43,6 +43,7 @@ from midback.practice.devices import (
     do_revoke_devices,
     do_sign_out_device,
     get_patient_for_device,
+    invite_problem,
     patient_required,
     set_device_cookie,
 )
@@ -108,6 +109,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         response["Retry-After"] = str(JOIN_WINDOW)
         return response
     if request.method == "GET":
+        problem = invite_problem(code)
+        if problem:
+            return render(request, "practice/join.html", {"error": problem}, status=410)
         return render(request, "practice/join.html", {"code": code})
     try:
         _, token = do_redeem_invite(request, code)
@@ -241,6 +245,12 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
+        elif error["type"] in ("missing", "string_too_short"):
+            message = "Please fill this in."
+        elif error["type"] == "string_too_long":
+            message = "Please keep this shorter."
+        elif not message.endswith("."):
+            message = "Please check this answer."
         errors.setdefault(field, message)
     return errors
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 
+from midback.plans.stop_reasons import BY_CODE
+
 register = template.Library()
 
 
@@ -42,3 +44,10 @@ def plain(code: str) -> str:
     """A stored code ("sharp_pain") in words, for a code with no wording of its own yet."""
     words = str(code).replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+@register.filter
+def stop_reason(code: str) -> str:
+    """A stop reason's code in the clinician's words (from `plans.stop_reasons`)."""
+    reason = BY_CODE.get(code)
+    return reason.clinician if reason else (code or "no reason given")

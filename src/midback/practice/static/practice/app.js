@@ -96,16 +96,23 @@ if (copy && body.dataset.served === "cache") {
   copy.hidden = false;
 }
 
+const WARMED = "midback-warmed";
+
 async function warm() {
   const urls = [location.pathname];
+  let key = "";
   try {
     const response = await fetch("/app/offline.json", { credentials: "same-origin" });
     if (!response.ok) return;
-    urls.push(...(await response.json()).urls);
+    const offline = await response.json();
+    key = offline.key;
+    urls.push(...offline.urls);
   } catch {
     return; // offline already: nothing to warm
   }
   const cache = await caches.open("midback-pages");
+  // Once a day and per program version is enough (each page caches itself when opened).
+  if (localStorage.getItem(WARMED) === key && (await cache.match("/app/"))) return;
   for (const url of new Set(urls)) {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
@@ -114,6 +121,7 @@ async function warm() {
       // one miss is fine; the page caches itself when opened
     }
   }
+  localStorage.setItem(WARMED, key);
 }
 
 if ("serviceWorker" in navigator) {
