@@ -14,7 +14,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from midback.api import ErrorOut, error_response
 from midback.clinic.models import Patient
@@ -35,6 +35,11 @@ def _patient(request: HttpRequest, *, change: bool = False) -> Patient | HttpRes
             request, 415, "Send JSON (Content-Type: application/json)", "unsupported_media_type"
         )
     return patient
+
+
+class _In(Schema):
+    # One rule across the API: a field it does not know is refused, not silently dropped.
+    model_config = ConfigDict(extra="forbid")
 
 
 class VapidKeyOut(Schema):
@@ -60,9 +65,9 @@ def _b64(value: str, size: int, what: str) -> str:
     return value.rstrip("=")
 
 
-class KeysIn(Schema):
-    p256dh: str = Field(max_length=100)
-    auth: str = Field(max_length=40)
+class KeysIn(_In):
+    p256dh: str = Field(max_length=100, json_schema_extra={"pattern": "^[A-Za-z0-9_-]+=*$"})
+    auth: str = Field(max_length=40, json_schema_extra={"pattern": "^[A-Za-z0-9_-]+=*$"})
 
     @field_validator("p256dh")
     @classmethod
@@ -75,8 +80,12 @@ class KeysIn(Schema):
         return _b64(value, 16, "the auth secret")
 
 
-class SubscriptionIn(Schema):
-    endpoint: str = Field(max_length=1000)
+class SubscriptionIn(_In):
+    endpoint: str = Field(
+        max_length=1000,
+        description="the push service URL: https:// to a public host",
+        json_schema_extra={"pattern": "^https://", "format": "uri"},
+    )
     keys: KeysIn
     expirationTime: float | None = None  # named as PushSubscription.toJSON() names it
 
@@ -96,8 +105,8 @@ class SubscriptionOut(Schema):
     endpoint: str
 
 
-class EndpointIn(Schema):
-    endpoint: str = Field(max_length=1000)
+class EndpointIn(_In):
+    endpoint: str = Field(max_length=1000, json_schema_extra={"format": "uri"})
 
 
 @router.post(
@@ -150,7 +159,7 @@ def unsubscribe(request: HttpRequest, payload: EndpointIn) -> object:
     return Status(204, None)
 
 
-class SnoozeIn(Schema):
+class SnoozeIn(_In):
     minutes: Literal[15, 30]
 
 
