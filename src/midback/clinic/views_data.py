@@ -9,7 +9,6 @@ import zipfile
 from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,10 +21,11 @@ from midback.clinic.access import (
     require_staff,
     staff_required,
 )
+from midback.clinic.actions import do_erase_patient
 from midback.clinic.audit import audit
-from midback.clinic.models import Patient, PatientDay, Program, ProgramVersion
+from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 SESSION_COLUMNS = [
@@ -139,31 +139,7 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@transaction.atomic
-def do_erase_patient(request: HttpRequest, patient: Patient) -> None:
-    """Delete a patient and everything about them; the audit keeps that it happened, not the data."""
-    clinic = patient.clinic
-    pk = patient.pk
-    SessionLog.objects.filter(patient=patient).delete()  # exercise logs cascade
-    CheckIn.objects.filter(patient=patient).delete()
-    PatientDay.objects.filter(patient=patient).delete()
-    Invite.objects.filter(patient=patient).delete()
-    DeviceSession.objects.filter(patient=patient).delete()
-    Program.objects.filter(patient=patient).update(current=None)
-    ProgramVersion.objects.filter(program__patient=patient).delete()
-    Program.objects.filter(patient=patient).delete()
-    patient.delete()
-    audit(request, clinic, "erase", _Erased(pk), "patient and all their records erased")
-
-
-class _Erased:
-    """Stands in for the deleted patient in the audit row: the type and id, nothing else."""
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-
-
-@staff_required
+@owner_required
 @require_http_methods(["GET", "POST"])
 def patient_erase_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
