@@ -16,7 +16,8 @@ from midback.plans import cleaning
 
 class MidBackAPI(NinjaAPI):
     """The API, whose schema also lists the answers every route can give: 401 where a route needs
-    a signed-in device, 400 where it takes a JSON body (malformed JSON)."""
+    a signed-in device, 400 where it takes a JSON body (malformed JSON), and 403/413/415 on every
+    write (another site's Origin, a body over the limit, not JSON)."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -25,12 +26,16 @@ class MidBackAPI(NinjaAPI):
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
         }
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
                 if operation.get("security"):
                     responses.setdefault(401, error)
                 if "requestBody" in operation:
                     responses.setdefault(400, error)
+                if method in ("post", "put", "patch", "delete"):
+                    # core/middleware.py: JSON only, this site only, within the size limit.
+                    for status in (403, 413, 415):
+                        responses.setdefault(status, error)
         return schema
 
 

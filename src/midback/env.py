@@ -89,8 +89,11 @@ def _sqlite(path: Path) -> dict[str, object]:
         "NAME": str(path),
         "CONN_MAX_AGE": 60,
         "OPTIONS": {
+            # secure_delete: deleted rows are overwritten with zeros, so an erasure leaves no
+            # readable trace in the file's free pages (see clinic.actions.do_erase_patient).
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA secure_delete=ON"
             ),
             "transaction_mode": "IMMEDIATE",
         },

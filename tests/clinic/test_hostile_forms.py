@@ -46,7 +46,6 @@ def test_a_patients_name_with_control_characters_is_refused(harbour: Side, name:
     assert response.status_code in (200, 400, 422)
     page = response.content.decode()
     assert "This must" in page or "Null characters are not allowed" in page
-    assert not Patient.objects.filter(display_name__startswith="Paul\x00").exists()
     assert Patient.objects.filter(clinic=harbour.clinic).count() == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from midback.practice.models import DeviceSession, Invite
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits() -> Iterator[None]:
+def fresh_limits(db: None) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
@@ -70,3 +71,24 @@ def test_a_used_link_says_so_before_the_tap(priya: Patient) -> None:
     assert response.status_code == 410
     assert "already been used" in page and "Open my program" not in page
     assert "ask your clinic for a new link" in page
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_budget(
+    priya: Patient, settings: Any
+) -> None:
+    settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
+
+    def through_proxy(visitor: str) -> Client:
+        return Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR=f"{visitor}, 10.9.0.4")
+
+    for _ in range(10):
+        assert through_proxy("198.51.100.20").post("/join/guess").status_code == 400
+    assert through_proxy("198.51.100.20").post("/join/guess").status_code == 429
+    assert through_proxy("198.51.100.21").post("/join/guess").status_code == 400
+
+
+def test_the_limits_count_in_a_cache_every_process_shares() -> None:
+    from django.conf import settings as django_settings
+
+    backend = django_settings.CACHES["default"]["BACKEND"]
+    assert backend.endswith(("DatabaseCache", "RedisCache"))

@@ -101,3 +101,35 @@ def test_loopback_stays_refused_at_send_time_once_not_allowed(
     assert not PushSubscription.objects.exists()
     reminder.refresh_from_db()
     assert reminder.status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        (SUBS, {"owner": "someone-else"}),
+        ("/api/v1/me/reminders/x/snooze", {"minutes": 15, "until": "forever"}),
+    ],
+)
+def test_unknown_fields_are_refused(
+    mia: Person, push_service: PushService, path: str, extra: dict[str, object]
+) -> None:
+    body = push_service.device("phone").subscription_json() if path == SUBS else {}
+    response = mia.post(path, {**body, **extra})
+    assert response.status_code == 422
+    assert response.json()["code"] == "extra_forbidden"
+    assert not PushSubscription.objects.exists()
+
+
+def test_the_schema_states_the_real_constraints(db: None) -> None:
+    from django.test import Client
+
+    schema = Client().get("/api/openapi.json").json()
+    parts = schema["components"]["schemas"]
+    assert parts["SubscriptionIn"]["additionalProperties"] is False
+    assert parts["SnoozeIn"]["additionalProperties"] is False
+    assert parts["SubscriptionIn"]["properties"]["endpoint"]["pattern"] == "^https://"
+    block_time = parts["SessionLogIn"]["properties"]["block_time"]["anyOf"][0]
+    assert block_time["pattern"].startswith("^([01]")
+    preview = schema["paths"]["/api/v1/plans/preview"]["post"]["requestBody"]["content"]
+    work = preview["application/json"]["schema"]["properties"]["work"]["properties"]
+    assert work["start"]["pattern"] and work["timezone"]["maxLength"] == 64

@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 
 from midback.clinic.audit import audit
-from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
+from midback.clinic.models import (
+    AuditEvent,
+    Clinic,
+    LoginThrottle,
+    Patient,
+    Program,
+    ProgramVersion,
+    StaffMember,
+)
 from midback.content.models import ExerciseVersion
 
 
@@ -121,3 +131,52 @@ def do_apply_suggestion(
         author=author,
         note=version.note_to_patient,
     )
+
+
+class _Erased:
+    """Stands in for an erased patient in the audit row: the kind of record, never who."""
+
+    pk = "erased"
+
+
+def _forget_deleted_bytes() -> None:
+    # SQLite keeps recent pages in the WAL file until a checkpoint: copy them into the database
+    # (where secure_delete has zeroed the deleted rows) and truncate the WAL to nothing.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@transaction.atomic
+def do_erase_patient(request: HttpRequest | None, patient: Patient) -> None:
+    """Erase a patient: every row that names them or points to them is deleted (programs, logs,
+    check-ins, invites, devices, reminders, feeds, push subscriptions, their sign-in account,
+    admin log entries and login throttles); audit rows keep who acted and when, with the patient
+    made anonymous. On SQLite the deleted bytes are overwritten and the WAL checkpointed."""
+    clinic, pk, user = patient.clinic, patient.pk, patient.user
+    addresses = {patient.email.strip().lower()}
+    if user is not None:
+        addresses |= {user.email.strip().lower(), user.get_username().strip().lower()}
+    addresses.discard("")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete=ON")
+    patient.session_logs.all().delete()  # they protect the program versions
+    Program.objects.filter(patient=patient).update(current=None)
+    ProgramVersion.objects.filter(program__patient=patient).delete()
+    patient.delete()  # everything else of theirs goes with the row (on_delete=CASCADE)
+    if user is not None:
+        LogEntry.objects.filter(user=user).delete()
+        user.delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Patient), object_id=str(pk)
+    ).delete()
+    LoginThrottle.objects.filter(
+        username__in=addresses | {f"patient:{a}" for a in addresses}
+    ).delete()
+    AuditEvent.objects.filter(clinic=clinic, object_type="Patient", object_id=str(pk)).update(
+        object_id="erased"
+    )
+    AuditEvent.objects.filter(actor=f"patient:{pk}").update(actor="patient:erased", ip=None)
+    audit(request, clinic, "erase", _Erased(), "a patient and all their records were erased")
+    transaction.on_commit(_forget_deleted_bytes)

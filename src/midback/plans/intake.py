@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationError,
     field_validator,
     model_validator,
@@ -97,7 +98,7 @@ def _local_time(value: Any) -> str:
         raise PydanticCustomError(
             "invalid_time",
             "must be a 24-hour time HH:MM such as 09:00, not '{got}'",
-            {"got": value},
+            {"got": value if len(value) <= 40 else value[:40] + "…"},
         )
     return value
 
@@ -106,7 +107,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{value if len(value) <= 40 else value[:40] + '…'}'"
     if value is None:
         return "null"
     if isinstance(value, list | tuple):
@@ -117,7 +118,9 @@ def _describe(value: Any) -> str:
 
 
 Pain = Annotated[int, _whole_number(0, 10)]
-LocalTime = Annotated[str, BeforeValidator(_local_time)]
+LocalTime = Annotated[
+    str, BeforeValidator(_local_time), Field(json_schema_extra={"pattern": _HHMM.pattern})
+]
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -141,7 +144,7 @@ class WorkSchedule(_Strict):
     start: LocalTime
     end: LocalTime
     lunch: LocalTime | None = None
-    timezone: str
+    timezone: Annotated[str, Field(json_schema_extra={"maxLength": 64})]
     breaks: Breaks
     hours_sitting: Annotated[int, _whole_number(0, 24)]
 

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -47,7 +48,7 @@ Day = Annotated[date, BeforeValidator(_iso_date)]
 LocalTime = Annotated[
     time,
     BeforeValidator(_local_time),
-    Field(json_schema_extra={"pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"}),
 ]
 Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]

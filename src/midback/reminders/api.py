@@ -15,7 +15,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from midback.api import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
@@ -32,6 +32,11 @@ def _json_only(request: HttpRequest) -> HttpResponse | None:
             request, 415, "Send JSON (Content-Type: application/json)", "unsupported_media_type"
         )
     return None
+
+
+class _In(Schema):
+    # One rule across the API: a field it does not know is refused, not silently dropped.
+    model_config = ConfigDict(extra="forbid")
 
 
 class VapidKeyOut(Schema):
@@ -54,9 +59,9 @@ def _b64(value: str, size: int, what: str) -> str:
     return value.rstrip("=")
 
 
-class KeysIn(Schema):
-    p256dh: str = Field(max_length=100)
-    auth: str = Field(max_length=40)
+class KeysIn(_In):
+    p256dh: str = Field(max_length=100, json_schema_extra={"pattern": "^[A-Za-z0-9_-]+=*$"})
+    auth: str = Field(max_length=40, json_schema_extra={"pattern": "^[A-Za-z0-9_-]+=*$"})
 
     @field_validator("p256dh")
     @classmethod
@@ -69,8 +74,12 @@ class KeysIn(Schema):
         return _b64(value, 16, "the auth secret")
 
 
-class SubscriptionIn(Schema):
-    endpoint: str = Field(max_length=1000)
+class SubscriptionIn(_In):
+    endpoint: str = Field(
+        max_length=1000,
+        description="the push service URL: https:// to a public host",
+        json_schema_extra={"pattern": "^https://", "format": "uri"},
+    )
     keys: KeysIn
     expirationTime: float | None = None  # named as PushSubscription.toJSON() names it
 
@@ -90,8 +99,8 @@ class SubscriptionOut(Schema):
     endpoint: str
 
 
-class EndpointIn(Schema):
-    endpoint: str = Field(max_length=1000)
+class EndpointIn(_In):
+    endpoint: str = Field(max_length=1000, json_schema_extra={"format": "uri"})
 
 
 @router.post(
@@ -143,7 +152,7 @@ def unsubscribe(request: HttpRequest, payload: EndpointIn) -> object:
     return Status(204, None)
 
 
-class SnoozeIn(Schema):
+class SnoozeIn(_In):
     minutes: Literal[15, 30]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,13 +22,12 @@ from midback.clinic.access import (
     require_staff,
     staff_required,
 )
+from midback.clinic.actions import do_erase_patient
 from midback.clinic.audit import audit
 from midback.clinic.models import (
     AuditEvent,
     Clinic,
     Patient,
-    PatientDay,
-    Program,
     ProgramTemplate,
     ProgramVersion,
     StaffMember,
@@ -38,7 +36,7 @@ from midback.clinic.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
 from midback.content.models import Exercise, ExerciseVersion
 from midback.plans.cleaning import zone_or_utc
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 
@@ -277,31 +275,7 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@transaction.atomic
-def do_erase_patient(request: HttpRequest, patient: Patient) -> None:
-    """Delete a patient and everything about them; the audit keeps that it happened, not the data."""
-    clinic = patient.clinic
-    pk = patient.pk
-    SessionLog.objects.filter(patient=patient).delete()  # exercise logs cascade
-    CheckIn.objects.filter(patient=patient).delete()
-    PatientDay.objects.filter(patient=patient).delete()
-    Invite.objects.filter(patient=patient).delete()
-    DeviceSession.objects.filter(patient=patient).delete()
-    Program.objects.filter(patient=patient).update(current=None)
-    ProgramVersion.objects.filter(program__patient=patient).delete()
-    Program.objects.filter(patient=patient).delete()
-    patient.delete()
-    audit(request, clinic, "erase", _Erased(pk), "patient and all their records erased")
-
-
-class _Erased:
-    """Stands in for the deleted patient in the audit row: the type and id, nothing else."""
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-
-
-@staff_required
+@owner_required
 @require_http_methods(["GET", "POST"])
 def patient_erase_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
