@@ -57,7 +57,7 @@ def session_records(logs: Iterable[SessionLog]) -> list[SessionRecord]:
                 pain_during=max(during) if during else None,
                 pain_after=log.pain_after,
                 stopped=log.stopped,
-                stops=tuple(Stop(e.exercise, e.stop_reason) for e in mine if e.stopped),
+                stops=tuple(Stop(e.exercise, e.stop_reason, e.note) for e in mine if e.stopped),
             )
         )
     return records
@@ -66,7 +66,8 @@ def session_records(logs: Iterable[SessionLog]) -> list[SessionRecord]:
 def day_from_rollup(row: dict[str, Any]) -> DaySummary:
     """A `PatientDay` as its `values(*ROLLUP_FIELDS)` dict, as a `DaySummary`."""
     get = row.__getitem__
-    stops = tuple(Stop(exercise, reason) for exercise, reason in get("stopped") or [])
+    # Each stop is [exercise, reason] or, since notes are kept, [exercise, reason, note].
+    stops = tuple(Stop(*stop) for stop in get("stopped") or [])
     # Rows written before stops were itemised only have the count: each is a stop of a session.
     stops += (Stop(),) * max(0, get("stops") - len(stops))
     return DaySummary(
@@ -80,7 +81,7 @@ def day_from_rollup(row: dict[str, Any]) -> DaySummary:
         during_max=get("pain_during_max"),
         worse=get("worse_after"),
         rose=get("pain_rose"),
-        stops=tuple(sorted(stops, key=lambda s: (s.exercise, s.reason))),
+        stops=tuple(sorted(stops, key=lambda s: s.order)),
     )
 
 

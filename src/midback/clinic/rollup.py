@@ -44,14 +44,14 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
     exercises = ExerciseLog.objects.filter(session__patient_id=patient_id, session__block_day=day)
     during = exercises.aggregate(during=Max("pain_during"))["during"]
     stops = [
-        Stop(exercise, reason)
-        for exercise, reason in exercises.filter(stopped=True).values_list(
-            "exercise", "stop_reason"
+        Stop(exercise, reason, note)
+        for exercise, reason, note in exercises.filter(stopped=True).values_list(
+            "exercise", "stop_reason", "note"
         )
     ]
     with_exercise_stops = exercises.filter(stopped=True).values("session_id")
     stops += [Stop()] * logs.filter(stopped=True).exclude(id__in=with_exercise_stops).count()
-    stops.sort(key=lambda s: (s.exercise, s.reason))
+    stops.sort(key=lambda s: s.order)
     PatientDay.objects.bulk_create(
         [
             PatientDay(
@@ -68,7 +68,7 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
                 worse_after=totals["worse"] or 0,
                 pain_rose=totals["rose"] or 0,
                 stops=len(stops),
-                stopped=[[s.exercise, s.reason] for s in stops],
+                stopped=[[s.exercise, s.reason, s.note] for s in stops],
             )
         ],
         update_conflicts=True,

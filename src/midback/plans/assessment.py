@@ -36,6 +36,7 @@ from midback.content.loader import Library
 from midback.plans.progression import step_down, step_up
 from midback.plans.protocol import DEFAULT_PROTOCOL, Protocol
 from midback.plans.schema import PlanItem
+from midback.plans.stop_reasons import BY_CODE as STOP_REASONS
 
 Action = Literal["step_up", "step_down", "keep"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,14 +51,27 @@ WINDOW_DAYS = 28
 
 @dataclass(frozen=True)
 class Stop:
-    """An exercise (or, with no exercise, a whole session) stopped, with the reason code if any."""
+    """An exercise (or, with no exercise, a whole session) stopped, with the reason code if any
+    and what the person wrote about it."""
 
     exercise: str = ""
     reason: str = ""
+    note: str = ""
 
     @property
     def for_pain(self) -> bool:
         return self.reason not in NOT_PAIN_STOPS
+
+    @property
+    def seek_care(self) -> bool:
+        """A stop for a seek-care sign (numbness, pain spreading to the chest or arm, dizziness):
+        a red flag for the clinic, like the intake's."""
+        reason = STOP_REASONS.get(self.reason)
+        return bool(reason and reason.seek_care)
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        return (self.exercise, self.reason, self.note)
 
 
 @dataclass(frozen=True)
@@ -189,7 +203,7 @@ def summarize(
                 during_max=max(during) if during else None,
                 worse=sum(1 for b, a in paired if a - b >= protocol.worse_after_points),
                 rose=sum(1 for b, a in paired if a > b),
-                stops=tuple(sorted(stops, key=lambda s: (s.exercise, s.reason))),
+                stops=tuple(sorted(stops, key=lambda s: s.order)),
             )
         )
     return days
@@ -278,6 +292,7 @@ def assess(
         flag_practitioner=action == "step_down",
     )
     flags = _flags(result, week, red_flags, any(schedule.values()), now, last_activity, p)
+    flags[:0] = _seek_care_stops(week, library)
     need = sum(f.weight for f in flags) + (5 if action == "step_up" else 0)
     if result.adherence7 is not None and result.adherence7 < LOW_ADHERENCE:
         need += 10
@@ -286,6 +301,22 @@ def assess(
 
 def _done(by_day: dict[date, DaySummary], day: date) -> int:
     return by_day[day].done if day in by_day else 0
+
+
+def _seek_care_stops(week: list[DaySummary], library: Library) -> list[Flag]:
+    """Each stop for a seek-care sign this week, first on the dashboard as the intake's red flags
+    are, in the clinician's words with the patient's own."""
+    flags = []
+    for day in week:
+        for stop in day.stops:
+            if not stop.seek_care:
+                continue
+            what = STOP_REASONS[stop.reason].clinician.removesuffix(" (seek-care sign)")
+            text = f"Seek-care sign: {what}, stopping {_name(library, stop.exercise)} on {day.day:%a %-d %b}"
+            if stop.note:
+                text += f": “{stop.note}”"
+            flags.append(Flag("seek_care_stop", text, 100))
+    return flags
 
 
 def _flags(
