@@ -78,6 +78,11 @@ urlpatterns = [
         name="patient_invite",
     ),
     path(
+        "clinic/patients/<int:patient_id>/invites/<int:invite_id>/revoke/",
+        patients.invite_revoke_view,
+        name="invite_revoke",
+    ),
+    path(
         "clinic/patients/<int:patient_id>/program/",
         programs.program_edit_view,
         name="program_edit",
