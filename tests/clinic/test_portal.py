@@ -125,7 +125,10 @@ def test_it_creates_searches_and_archives_patients(harbour: Side) -> None:
     assert quinn.clinic == harbour.clinic
     assert "Quinn Desk" in client.get("/clinic/patients/?q=quinn").content.decode()
     assert "Paul Harbour" not in client.get("/clinic/patients/?q=quinn").content.decode()
-    client.post(f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1", "confirm": "yes"})
+    archived = client.post(
+        f"/clinic/patients/{quinn.pk}/archive/", {"archive": "1", "confirm": "yes"}, follow=True
+    )
+    assert "Quinn Desk is archived" in archived.content.decode()
     assert "Quinn Desk" not in client.get("/clinic/patients/").content.decode()
     assert "Quinn Desk" in client.get("/clinic/patients/?archived=1").content.decode()
 
