@@ -12,7 +12,14 @@ from tests.clinic.conftest import PASSWORD, make_side
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
 
-PUBLIC = ["/", "/welcome/", "/sign-in/", "/clinic/login/", "/exercises/seated-chest-opener/"]
+PUBLIC = [
+    "/",
+    "/welcome/",
+    "/sign-in/",
+    "/clinic/login/",
+    "/clinic/password-reset/",
+    "/exercises/seated-chest-opener/",
+]
 CLINIC = [
     "/clinic/patients/",
     "/clinic/patients/new/",
@@ -24,6 +31,8 @@ CLINIC = [
     "/clinic/staff/",
     "/clinic/audit/",
     "/clinic/account/",
+    "/clinic/account/password/",
+    "/clinic/patients/{patient}/program/versions/1/",
 ]
 
 

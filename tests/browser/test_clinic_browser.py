@@ -42,7 +42,9 @@ def test_a_practitioner_follows_up_and_edits_a_program(
     page.get_by_label("Reps").first.fill("30")
     page.get_by_role("button", name="Update preview").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Reps for Cat-Camel Stretch must be 10–15.").is_visible()
+    assert page.get_by_text(
+        "Reps 30 is outside the library's range for Cat-Camel Stretch (10–15)."
+    ).is_visible()
     page.screenshot(path=str(artifacts / "clinic-editor-desktop.png"), full_page=True)
     assert axe(page) == []
     page.get_by_label("Reps").first.fill("12")
@@ -60,3 +62,39 @@ def test_a_practitioner_follows_up_and_edits_a_program(
     mobile.screenshot(path=str(artifacts / "clinic-patient-phone.png"), full_page=True)
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 412
     phone.close()
+
+
+@pytest.mark.parametrize("width", [360, 412])
+def test_dashboard_and_editor_fit_a_phone(
+    browser: Any, live_server: Any, artifacts: Path, axe: Any, width: int
+) -> None:
+    side = make_side("harbour", "Harbour Street Physio", "Priya Shah", "Paul Harbour")
+    base = live_server.url
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, base, side.staff.user.username)
+    for name, path in [
+        ("dashboard", "/clinic/"),
+        ("editor", f"/clinic/patients/{side.patient.pk}/program/"),
+        ("patient", f"/clinic/patients/{side.patient.pk}/"),
+    ]:
+        page.goto(base + path)
+        page.screenshot(path=str(artifacts / f"clinic-{name}-{width}.png"), full_page=True)
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            " > document.documentElement.clientWidth + 1 && !e.closest('table'))"
+            ".map(e => e.tagName + '.' + e.className + '#' + e.id + ':' +"
+            " Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+        assert axe(page) == [], name
+    page.goto(base + "/clinic/")
+    # Every column is on screen: each cell of the patient's row lies within the viewport's width.
+    cells = page.locator("table.dashboard tbody tr").first.locator("th, td").all()
+    assert len(cells) == 6
+    for cell in cells:
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    context.close()

@@ -46,12 +46,14 @@ def test_the_patient_page_speaks_to_the_clinician_without_codes(harbour: Side) -
         stopped=True,
         stop_reason="sharp_pain",
         pain_during=7,
+        note="tingling down my left arm",
     )
     refresh_patient_day(harbour.clinic.pk, harbour.patient.pk, log.block_day)
     harbour.patient.red_flags = ["chest_pain"]
     harbour.patient.save(update_fields=["red_flags"])
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "sharp_pain" not in page and "Sharp pain" in page
+    assert "tingling down my left arm" in page  # the patient's own words, on the timeline
     assert "chest_pain" not in page and "Chest pain" in page
     suggestion = page[page.index('id="h-sugg"') : page.index('id="h-prog"')]
     assert "Suggested: step the dose down" in suggestion

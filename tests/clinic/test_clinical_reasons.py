@@ -98,3 +98,28 @@ def test_a_practitioner_proceeds_past_a_red_flag_with_a_reason(harbour: Side) ->
     assert version.intake is not None and version.intake["red_flags"] == ["cancer_history"]
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "history of cancer" in page and why in page
+
+
+def test_the_clinic_copy_of_the_handout_carries_the_reason(harbour: Side, tmp_path: Any) -> None:
+    import subprocess
+
+    url = f"/clinic/patients/{harbour.patient.pk}/program/"
+    why = "Trained rower; twenty reps is her usual warm-up"
+    data = one_row(harbour, "cat-camel", 20, action="save", reason="More reps")
+    data.update({"item-0-why": why, "budget": "keep"})
+    assert harbour.client.post(url, data).status_code == 302
+    texts = {}
+    for copy in ("clinic", "patient"):
+        response = harbour.client.get(
+            f"/clinic/patients/{harbour.patient.pk}/handout.pdf?paper=A4&copy={copy}"
+        )
+        pdf = tmp_path / f"{copy}.pdf"
+        pdf.write_bytes(response.content)
+        texts[copy] = " ".join(
+            subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )
+    assert "Clinic copy" in texts["clinic"] and why in texts["clinic"]
+    assert "Priya Shah" in texts["patient"]
+    assert why not in texts["patient"] and "Clinic copy" not in texts["patient"]

@@ -31,8 +31,15 @@ def form(**extra: Any) -> dict[str, Any]:
         "position": "Lying on your back over a foam roller, hands behind the head.",
         "equipment": ["mat"],
         "demands": ["floor"],
-        "steps": "Lie back over the roller | Breathe normally | 8\n"
-        "Lean back over the roller | Breathe in | 3\nCome back up | Breathe out | 3",
+        "step_1_text": "Lie back over the roller",
+        "step_1_breath": "Breathe normally",
+        "step_1_seconds": 8,
+        "step_2_text": "Lean back over the roller",
+        "step_2_breath": "Breathe in",
+        "step_2_seconds": 3,
+        "step_3_text": "Come back up",
+        "step_3_breath": "Breathe out",
+        "step_3_seconds": 3,
         "measure": "reps",
         "low": 6,
         "high": 10,
@@ -174,3 +181,15 @@ def test_a_large_photo_is_stored_as_a_smaller_reencoded_copy(harbour: Side) -> N
 
 def test_exercise_zero_is_an_id_not_a_new_exercise(harbour: Side) -> None:
     assert harbour.client.get("/clinic/exercises/0/").status_code == 404
+
+
+def test_steps_are_rows_of_fields_and_an_empty_text_is_named(harbour: Side) -> None:
+    html = harbour.client.get("/clinic/exercises/new/").content.decode()
+    assert 'name="step_1_text"' in html and 'name="step_8_seconds"' in html
+    response = harbour.client.post(
+        "/clinic/exercises/new/", form(step_2_text="", step_3_text="", step_3_breath="In")
+    )
+    text = response.content.decode()
+    assert "Say what to do in this step, or clear its cue." in text
+    assert "Give at least two steps" in text
+    assert not Exercise.objects.filter(clinic=harbour.clinic).exists()

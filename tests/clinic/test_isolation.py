@@ -94,6 +94,7 @@ def values_for(target: Side) -> dict[str, str]:
         "code": "x" * 43,
         "token": "y" * 43,
         "uidb64": "MQ",
+        "invite_id": "1",
         "day": today.isoformat(),
         "date": today.isoformat(),
         "hhmm": "0930",

@@ -13,7 +13,7 @@ from tests.clinic.test_portal import editor_post
 
 def test_the_patient_page_says_whether_they_joined(harbour: Side) -> None:
     url = f"/clinic/patients/{harbour.patient.pk}/"
-    assert "Has not opened the app yet" in harbour.client.get(url).content.decode()
+    assert "No device signed in to the app yet" in harbour.client.get(url).content.decode()
     do_start_device_session(RequestFactory().get("/"), harbour.patient)
     page = harbour.client.get(url).content.decode()
     assert "Joined the app on" in page and "last active" in page

@@ -102,7 +102,14 @@ def reencode_picture(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), kind[0]
 
 
+# Rows of step fields the form offers (the library's own exercises have at most six steps).
+STEP_ROWS = 8
+
+
 class CustomExerciseForm(CleanInputForm, forms.Form):
+    """A clinic's exercise in the library's fields; steps as rows of text, breathing cue and
+    seconds (the first row gets into position; for a hold, the last row is the hold)."""
+
     name = forms.CharField(max_length=80)
     summary = forms.CharField(max_length=300, help_text="One sentence: what it does.")
     aims = forms.MultipleChoiceField(
@@ -130,13 +137,6 @@ class CustomExerciseForm(CleanInputForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="What it asks of the body, so the planner keeps it from people who can't.",
     )
-    steps = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=(
-            "One step per line: text | breathing cue | seconds. The first line gets the person "
-            "into position; the others repeat on every rep. For a hold, the last line is the hold."
-        ),
-    )
     measure = forms.ChoiceField(choices=[("reps", "Repetitions"), ("hold", "A hold")])
     low = forms.IntegerField(min_value=1, max_value=120, label="Dose from")
     high = forms.IntegerField(min_value=1, max_value=120, label="Dose to")
@@ -150,6 +150,40 @@ class CustomExerciseForm(CleanInputForm, forms.Form):
         label="Picture (PNG, JPEG or WebP, up to 2 MB)",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, STEP_ROWS + 1):
+            self.fields[f"step_{n}_text"] = forms.CharField(
+                label=f"Step {n}", max_length=200, required=False
+            )
+            self.fields[f"step_{n}_breath"] = forms.CharField(
+                label=f"Step {n}: breathing cue", max_length=80, required=False
+            )
+            self.fields[f"step_{n}_seconds"] = forms.IntegerField(
+                label=f"Step {n}: seconds", min_value=1, max_value=600, required=False
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [f for f in self if not f.name.startswith("step_")]
+
+    def step_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (n, self[f"step_{n}_text"], self[f"step_{n}_breath"], self[f"step_{n}_seconds"])
+            for n in range(1, STEP_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = [n for n in range(1, STEP_ROWS + 1) if (data.get(f"step_{n}_text") or "").strip()]
+        for n in range(1, STEP_ROWS + 1):
+            if n not in filled and (data.get(f"step_{n}_breath") or data.get(f"step_{n}_seconds")):
+                self.add_error(f"step_{n}_text", "Say what to do in this step, or clear its cue.")
+        if len(filled) < 2:
+            self.add_error(
+                "step_1_text", "Give at least two steps: getting into position, then the movement."
+            )
+        return data
 
     def clean_image(self) -> tuple[bytes, str] | None:
         upload: UploadedFile | None = self.cleaned_data.get("image")
@@ -174,13 +208,17 @@ class CustomExerciseForm(CleanInputForm, forms.Form):
             self.add_error("high", "Must be at least the dose it starts from.")
             return None
         steps = []
-        lines = [line.strip() for line in data["steps"].splitlines() if line.strip()]
-        for number, line in enumerate(lines):
-            text, breath, seconds = ([*(p.strip() for p in line.split("|")), "", ""])[:3]
-            if seconds and not seconds.isdigit():
-                self.add_error("steps", f"Line {number + 1}: seconds must be a whole number.")
-                return None
-            last = number == len(lines) - 1
+        rows = [
+            (
+                data[f"step_{n}_text"].strip(),
+                (data[f"step_{n}_breath"] or "").strip(),
+                data[f"step_{n}_seconds"],
+            )
+            for n in range(1, STEP_ROWS + 1)
+            if (data.get(f"step_{n}_text") or "").strip()
+        ]
+        for number, (text, breath, seconds) in enumerate(rows):
+            last = number == len(rows) - 1
             kind = (
                 "setup"
                 if number == 0
@@ -191,7 +229,7 @@ class CustomExerciseForm(CleanInputForm, forms.Form):
                     "kind": kind,
                     "text": text,
                     "breath": breath or "Breathe normally",
-                    "seconds": int(seconds) if seconds else (None if kind == "hold" else 3),
+                    "seconds": seconds or (None if kind == "hold" else 3),
                 }
             )
         span = [data["low"], data["high"]]
@@ -218,7 +256,7 @@ class CustomExerciseForm(CleanInputForm, forms.Form):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = str(first["loc"][0]) if first["loc"] else "name"
-            field = where if where in self.fields else "steps"
+            field = where if where in self.fields else "step_1_text"
             self.add_error(field, f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
             return None
 
@@ -234,10 +272,15 @@ def initial_of(spec: ExerciseSpec) -> dict[str, Any]:
         "position": spec.position,
         "equipment": list(spec.equipment),
         "demands": list(spec.demands),
-        "steps": "\n".join(
-            " | ".join([s.text, s.breath] + ([str(s.seconds)] if s.seconds else []))
-            for s in spec.steps
-        ),
+        **{
+            f"step_{n}_{part}": value
+            for n, step in enumerate(spec.steps, start=1)
+            for part, value in (
+                ("text", step.text),
+                ("breath", step.breath),
+                ("seconds", step.seconds),
+            )
+        },
         "measure": dose.kind,
         "low": span[0],
         "high": span[1],

@@ -278,12 +278,16 @@ def _context(
     paper: Paper,
     invite_url: str | None,
     images: dict[str, tuple[bytes, str]] | None = None,
+    practitioner: str = "",
+    clinical: list[str] | None = None,
 ) -> dict[str, Any]:
     headings, rows = log_grid(plan)
     p = DEFAULT_PROTOCOL
     return {
         "clinic_name": clinic_name,
         "patient_name": patient_name,
+        "practitioner": practitioner,
+        "clinical": clinical or [],
         "made_on": date_format(made_on, "j F Y"),
         "version_number": version_number,
         "note": note.strip(),
@@ -338,7 +342,11 @@ def render_handout(
     paper: Paper,
     invite_url: str | None = None,
     images: dict[str, tuple[bytes, str]] | None = None,
+    practitioner: str = "",
+    clinical: list[str] | None = None,
 ) -> bytes:
+    """`clinical` (the clinic's copy only): the practitioner's recorded clinical reasons, printed
+    at the end for the clinic's file; the patient's copy never carries them."""
     """The handout as PDF bytes: a stored plan dict laid out for print on A4 or Letter.
 
     Raises `ValueError` for an unknown paper size or a `seek_care` plan (it has no program).
@@ -361,6 +369,8 @@ def render_handout(
         paper=paper,
         invite_url=invite_url,
         images=images,
+        practitioner=practitioner,
+        clinical=clinical,
     )
     html = render_to_string("clinic/handout.html", context)
     pdf = HTML(string=html, base_url=str(_TEMPLATE_DIR)).write_pdf()

@@ -60,6 +60,16 @@ urlpatterns = [
     path("clinic/exercises/", exercises.exercise_list_view, name="exercises"),
     path("clinic/exercises/new/", exercises.exercise_edit_view, name="exercise_new"),
     path(
+        "clinic/exercises/<int:exercise_id>/delete/",
+        exercises.exercise_delete_view,
+        name="exercise_delete",
+    ),
+    path(
+        "clinic/templates/<int:template_id>/delete/",
+        programs.template_delete_view,
+        name="template_delete",
+    ),
+    path(
         "clinic/exercises/<int:exercise_id>/",
         exercises.exercise_edit_view,
         name="exercise_edit",
@@ -76,6 +86,11 @@ urlpatterns = [
         "clinic/patients/<int:patient_id>/invite/",
         patients.patient_invite_view,
         name="patient_invite",
+    ),
+    path(
+        "clinic/patients/<int:patient_id>/invites/<int:invite_id>/revoke/",
+        patients.invite_revoke_view,
+        name="invite_revoke",
     ),
     path(
         "clinic/patients/<int:patient_id>/program/",

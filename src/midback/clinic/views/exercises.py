@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.clinic.access import get_custom_exercise_for_staff, require_staff, staff_required
+from midback.clinic.audit import audit
 from midback.clinic.exercises import CustomExerciseForm, do_save_custom_exercise, initial_of
-from midback.content.models import Exercise
+from midback.clinic.models import ProgramTemplate, ProgramVersion
+from midback.content.models import Exercise, ExerciseVersion
 
 
 @staff_required
@@ -38,5 +42,47 @@ def exercise_edit_view(request: HttpRequest, exercise_id: int | None = None) -> 
     return render(
         request,
         "clinic/exercise_form.html",
-        {"staff": staff, "form": form, "exercise": exercise},
+        {
+            "staff": staff,
+            "form": form,
+            "exercise": exercise,
+            "in_use": exercise is not None and exercise_in_use(exercise),
+        },
     )
+
+
+def exercise_in_use(exercise: Exercise) -> bool:
+    """Is any program version or template of its clinic using this exercise?"""
+    if ProgramVersion.objects.filter(exercise_versions__exercise=exercise).exists():
+        return True
+    return any(
+        item.get("exercise") == exercise.slug
+        for plan in ProgramTemplate.objects.filter(clinic=exercise.clinic_id).values_list(
+            "plan", flat=True
+        )
+        for item in plan.get("items", [])
+    )
+
+
+@staff_required
+@require_POST
+def exercise_delete_view(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Delete a clinic exercise that no program or template uses (a used one stays, to keep
+    what those programs printed and played)."""
+    staff = require_staff(request)
+    exercise = get_custom_exercise_for_staff(request, exercise_id)
+    assert exercise.current is not None
+    name = exercise.current.spec.name
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, f"{name} was not deleted: tick the box to confirm.")
+        return redirect("clinic:exercise_edit", exercise_id=exercise.pk)
+    if exercise_in_use(exercise):
+        messages.error(request, f"{name} is in a patient's program or a template, so it stays.")
+        return redirect("clinic:exercise_edit", exercise_id=exercise.pk)
+    with transaction.atomic():
+        audit(request, staff.clinic, "delete", exercise, f"deleted clinic exercise {name}")
+        Exercise.objects.filter(pk=exercise.pk).update(current=None)
+        ExerciseVersion.objects.filter(exercise=exercise).delete()
+        exercise.delete()
+    messages.success(request, f"{name} is deleted.")
+    return redirect("clinic:exercises")

@@ -13,7 +13,7 @@ from midback.clinic.access import get_patient_for_staff, staff_required
 from midback.clinic.audit import audit
 from midback.clinic.handout import render_handout
 from midback.clinic.models import Program
-from midback.clinic.programs import library_of_version
+from midback.clinic.programs import clinical_notes, library_of_version
 from midback.practice.devices import do_create_invite
 
 
@@ -29,7 +29,8 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     if asked not in ("A4", "Letter"):
         return HttpResponse("paper must be A4 or Letter", status=400, content_type="text/plain")
     paper: Literal["A4", "Letter"] = "A4" if asked == "A4" else "Letter"
-    program = Program.objects.select_related("current").filter(patient=patient).first()
+    clinic_copy = (request.GET.get("copy") or request.POST.get("copy")) == "clinic"
+    program = Program.objects.select_related("current__author").filter(patient=patient).first()
     version = program.current if program else None
     if version is None:
         raise Http404("This patient has no program yet")
@@ -51,6 +52,8 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         paper=paper,
         invite_url=invite_url,
         images=images,
+        practitioner=version.author.display_name if version.author else "",
+        clinical=clinical_notes(version.plan) if clinic_copy else None,
     )
     audit(request, patient.clinic, "export", patient, f"handout v{version.number} {paper}")
     response = HttpResponse(pdf, content_type="application/pdf")

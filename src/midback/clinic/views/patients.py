@@ -8,9 +8,11 @@ from collections import defaultdict
 
 import segno
 from django.contrib import messages
+from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max, Min, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +31,7 @@ from midback.plans.cleaning import zone_or_utc
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import RED_FLAGS, words
 from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 
 
 @staff_required
@@ -99,6 +101,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     ]
     bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
+    invites = invite_states(patient, timezone.now())
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
         joined=Min("created_at"), seen=Max("last_seen_at")
     )
@@ -119,6 +122,7 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
                 words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
             ],
             "joined": devices["joined"],
+            "invites": invites,
             "last_active": last_active,
             "clinical": clinical_notes(version.plan) if version else [],
             "adjustment": assessment,
@@ -157,18 +161,71 @@ def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def patient_invite_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """A fresh single-use invite link, shown once with its QR code."""
+    """A fresh single-use invite link, shown once with its QR code (and emailed on request)."""
     patient = get_patient_for_staff(request, patient_id)
-    _, code = do_create_invite(request, patient)
+    staff = require_staff(request)
+    invite, code = do_create_invite(request, patient)
     link = request.build_absolute_uri(reverse("practice:join", args=[code]))
     qr = segno.make(link, error="m")
+    emailed = ""
+    if request.POST.get("email") == "1" and patient.email:
+        EmailMessage(
+            subject=f"Your exercise program from {patient.clinic.name}",
+            body=(
+                f"Hello {patient.display_name},\n\n{staff.display_name} at "
+                f"{patient.clinic.name} has set up your exercises in MidBack. Open this link on "
+                f"your phone to start (it works once, until "
+                f"{_day(invite.expires_at)}):\n\n{link}\n"
+            ),
+            to=[patient.email],
+        ).send()
+        audit(request, patient.clinic, "update", patient, "sign-in link sent by email")
+        emailed = patient.email
     return render(
         request,
         "clinic/invite.html",
         {
-            "staff": require_staff(request),
+            "staff": staff,
             "patient": patient,
             "link": link,
+            "emailed": emailed,
+            "expires": invite.expires_at,
             "qr_svg": qr.svg_inline(scale=6, dark="#16485b"),
         },
     )
+
+
+@staff_required
+@require_POST
+def invite_revoke_view(request: HttpRequest, patient_id: int, invite_id: int) -> HttpResponse:
+    """End an unused sign-in link now (it is kept in the list as ended)."""
+    patient = get_patient_for_staff(request, patient_id)
+    invite = Invite.objects.filter(pk=invite_id, patient=patient, clinic=patient.clinic).first()
+    if invite is None:
+        raise Http404("No such link")
+    if invite.used_at is None and invite.expires_at > timezone.now():
+        with transaction.atomic():
+            invite.expires_at = timezone.now()
+            invite.save(update_fields=["expires_at"])
+            audit(request, patient.clinic, "update", invite, "sign-in link revoked")
+        messages.success(request, "The link is revoked: it no longer signs anyone in.")
+    return redirect("clinic:patient", patient_id=patient.pk)
+
+
+def _day(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
+def invite_states(patient: Patient, now: dt.datetime) -> list[tuple[Invite, str]]:
+    """The patient's sign-in links, newest first, each with its state in words."""
+    states = []
+    for invite in Invite.objects.filter(patient=patient).order_by("-created_at")[:10]:
+        if invite.used_at:
+            state = "used"
+        elif invite.expires_at <= now:
+            state = "ended"
+        else:
+            state = "open"
+        states.append((invite, state))
+    return states

@@ -499,3 +499,16 @@ def program_version_view(request: HttpRequest, patient_id: int, number: int) -> 
             "is_current": current is not None and current.pk == version.pk,
         },
     )
+
+
+@staff_required
+@require_POST
+def template_delete_view(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Delete a clinic template (programs started from it keep their own copy)."""
+    staff = require_staff(request)
+    template = get_template_for_staff(request, template_id)
+    with transaction.atomic():
+        audit(request, staff.clinic, "delete", template, f"deleted template {template.name}")
+        template.delete()
+    messages.success(request, f"Template “{template.name}” is deleted.")
+    return redirect("clinic:templates")
