@@ -49,6 +49,21 @@ def _play_url(live_server: Any, patient: Patient) -> str:
     return f"{live_server.url}/app/play/{day}/full/"
 
 
+def open_player(
+    browser: Any, devices: dict[str, Any], live_server: Any, patient: Patient
+) -> tuple[Any, Any]:
+    """A phone's context and page, opened at the patient's first block with the page's clock
+    paused a minute after the block started (20 minutes ago)."""
+    context = _phone(browser, devices, live_server, patient)
+    page = context.new_page()
+    page.add_init_script(SPY)
+    t0 = time.time() - 20 * 60
+    page.clock.install(time=t0)
+    page.goto(_play_url(live_server, patient))
+    page.clock.pause_at(t0 + 60)
+    return context, page
+
+
 def _start(page: Any, pain: int = 3) -> None:
     page.check(f"input[name=pain_before][value='{pain}']")
     page.click("[data-action=start]")
@@ -148,13 +163,7 @@ def test_every_phase_of_the_player_passes_axe(
 def test_pause_holds_the_clock_and_the_keyboard_drives_the_player(
     browser: Any, playwright_devices: dict[str, Any], live_server: Any, patient: Patient
 ) -> None:
-    context = _phone(browser, playwright_devices, live_server, patient)
-    page = context.new_page()
-    page.add_init_script(SPY)
-    t0 = time.time() - 20 * 60
-    page.clock.install(time=t0)
-    page.goto(_play_url(live_server, patient))
-    page.clock.pause_at(t0 + 60)
+    context, page = open_player(browser, playwright_devices, live_server, patient)
     steps = page.evaluate("JSON.parse(document.getElementById('player-data').textContent).steps")
     _start(page)
     page.clock.run_for(1000)
@@ -217,13 +226,7 @@ def test_pause_holds_the_clock_and_the_keyboard_drives_the_player(
 def test_a_session_finished_offline_is_stored_exactly_once_when_back_online(
     browser: Any, playwright_devices: dict[str, Any], live_server: Any, patient: Patient
 ) -> None:
-    context = _phone(browser, playwright_devices, live_server, patient)
-    page = context.new_page()
-    page.add_init_script(SPY)
-    t0 = time.time() - 20 * 60
-    page.clock.install(time=t0)
-    page.goto(_play_url(live_server, patient))
-    page.clock.pause_at(t0 + 60)
+    context, page = open_player(browser, playwright_devices, live_server, patient)
     steps = page.evaluate("JSON.parse(document.getElementById('player-data').textContent).steps")
     _start(page)
     half = len(steps) // 2

@@ -17,7 +17,7 @@ from midback.clinic.demo import do_create_demo_clinic
 from midback.clinic.models import Patient
 from midback.practice.models import SessionLog
 from midback.practice.programs import current_version, local_now, parse_plan
-from tests.browser.test_patient_player import SPY, _phone, _play_url, _start
+from tests.browser.test_patient_player import SPY, _phone, _play_url, _start, open_player
 from tests.browser.test_patient_player import patient as patient  # the fixture
 from tests.practice.conftest import give_program
 
@@ -201,13 +201,7 @@ def test_the_stop_button_stays_on_screen_throughout_a_whole_session(
 def test_the_picture_follows_each_phase_of_the_script(
     browser: Any, playwright_devices: dict[str, Any], live_server: Any, patient: Patient
 ) -> None:
-    context = _phone(browser, playwright_devices, live_server, patient)
-    page = context.new_page()
-    page.add_init_script(SPY)
-    t0 = time.time() - 20 * 60
-    page.clock.install(time=t0)
-    page.goto(_play_url(live_server, patient))
-    page.clock.pause_at(t0 + 60)
+    context, page = open_player(browser, playwright_devices, live_server, patient)
     steps = _steps(page)
     _start(page)
     end_frame = page.locator("[data-illustration-end]")

@@ -94,6 +94,33 @@ def started_weeks_ago(version: ProgramVersion, weeks: int) -> None:
     version.refresh_from_db()
 
 
+def log_stop(
+    side: Side,
+    exercise: str = "cat-camel",
+    reason: str = "sharp_pain",
+    *,
+    note: str = "",
+    pain_during: int | None = None,
+    latest: bool = False,
+) -> ExerciseLog:
+    """An exercise stopped in one of the patient's logged sessions (the most recent day's with
+    `latest`), rolled up as the app does after a log."""
+    logs = SessionLog.objects.filter(patient=side.patient)
+    log = (logs.order_by("-block_day") if latest else logs).first()
+    assert log is not None
+    stopped = ExerciseLog.objects.create(
+        clinic=side.clinic,
+        session=log,
+        exercise=exercise,
+        stopped=True,
+        stop_reason=reason,
+        note=note,
+        pain_during=pain_during,
+    )
+    refresh_patient_day(side.clinic.pk, side.patient.pk, log.block_day)
+    return stopped
+
+
 @pytest.fixture
 def harbour(library: None) -> Side:
     return make_side("harbour", "Harbour Street Physio", "Priya Shah", "Paul Harbour")

@@ -11,8 +11,7 @@ import zipfile
 from zoneinfo import ZoneInfo
 
 from midback.clinic.models import ProgramTemplate
-from midback.practice.models import ExerciseLog, SessionLog
-from tests.clinic.conftest import Side
+from tests.clinic.conftest import Side, log_stop
 from tests.clinic.test_custom_exercises import form
 
 
@@ -38,16 +37,9 @@ def test_the_clinic_export_is_linked_and_complete(harbour: Side, northside: Side
 
 
 def test_the_csv_has_one_row_per_exercise_in_the_clinics_zone(harbour: Side) -> None:
-    log = SessionLog.objects.filter(patient=harbour.patient).first()
-    assert log is not None
-    ExerciseLog.objects.create(
-        clinic=harbour.clinic,
-        session=log,
-        exercise="thoracic-extension",
-        stopped=True,
-        stop_reason="sharp_pain",
-        note="tingling down my left arm",
-    )
+    log = log_stop(
+        harbour, "thoracic-extension", "sharp_pain", note="tingling down my left arm"
+    ).session
     text = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/export/?format=csv")
     rows = list(csv.DictReader(io.StringIO(text.content.decode())))
     assert len(rows) == 4  # three sessions' cat-camel, plus the stopped extension

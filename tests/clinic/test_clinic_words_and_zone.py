@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from midback.clinic.models import AuditEvent, ProgramVersion
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, SessionLog
-from tests.clinic.conftest import Side
+from tests.clinic.conftest import Side, log_stop
 
 # 21:57 UTC on 30 November is 08:57 on 1 December in Melbourne (UTC+11 in summer).
 INSTANT = dt.datetime(2026, 11, 30, 21, 57, tzinfo=dt.UTC)
@@ -37,18 +35,7 @@ def test_a_patient_in_another_zone_has_their_times_labelled(harbour: Side) -> No
 
 
 def test_the_patient_page_speaks_to_the_clinician_without_codes(harbour: Side) -> None:
-    log = SessionLog.objects.filter(patient=harbour.patient).first()
-    assert log is not None
-    ExerciseLog.objects.create(
-        clinic=harbour.clinic,
-        session=log,
-        exercise="cat-camel",
-        stopped=True,
-        stop_reason="sharp_pain",
-        pain_during=7,
-        note="tingling down my left arm",
-    )
-    refresh_patient_day(harbour.clinic.pk, harbour.patient.pk, log.block_day)
+    log_stop(harbour, "cat-camel", "sharp_pain", pain_during=7, note="tingling down my left arm")
     harbour.patient.red_flags = ["chest_pain"]
     harbour.patient.save(update_fields=["red_flags"])
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()

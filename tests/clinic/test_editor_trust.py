@@ -7,9 +7,7 @@ import re
 from typing import Any
 
 from midback.clinic.models import ProgramVersion
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, SessionLog
-from tests.clinic.conftest import Side
+from tests.clinic.conftest import Side, log_stop
 from tests.clinic.test_portal import editor_post
 
 ITEM = re.compile(r'name="item-(\d+)-(exercise|sets|reps|hold_seconds|range)"[^>]*?value="([^"]*)"')
@@ -144,17 +142,7 @@ def test_a_version_that_changes_nothing_is_refused(harbour: Side) -> None:
 
 
 def test_applying_a_suggestion_twice_makes_one_version(harbour: Side) -> None:
-    log = SessionLog.objects.filter(patient=harbour.patient).first()
-    assert log is not None
-    ExerciseLog.objects.create(
-        clinic=harbour.clinic,
-        session=log,
-        exercise="cat-camel",
-        stopped=True,
-        stop_reason="sharp pain",
-        pain_during=7,
-    )
-    refresh_patient_day(harbour.clinic.pk, harbour.patient.pk, log.block_day)
+    log_stop(harbour, "cat-camel", "sharp pain", pain_during=7)
     url = f"/clinic/patients/{harbour.patient.pk}/adjust/"
     first = harbour.client.post(url, {"version": 1}, follow=True).content.decode()
     second = harbour.client.post(url, {"version": 1}, follow=True).content.decode()

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, Invite, SessionLog
-from tests.clinic.conftest import INTAKE, PASSWORD, Side, started_weeks_ago
+from midback.practice.models import Invite, SessionLog
+from tests.clinic.conftest import INTAKE, PASSWORD, Side, log_stop, started_weeks_ago
 
 
 def editor_post(side: Side, **extra: Any) -> dict[str, Any]:
@@ -289,17 +289,7 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(
 
 
 def test_a_stop_flag_suggests_stepping_down_and_applies_in_one_click(harbour: Side) -> None:
-    log = SessionLog.objects.filter(patient=harbour.patient).first()
-    assert log is not None
-    ExerciseLog.objects.create(
-        clinic=harbour.clinic,
-        session=log,
-        exercise="cat-camel",
-        stopped=True,
-        stop_reason="sharp pain",
-        pain_during=7,
-    )
-    refresh_patient_day(harbour.clinic.pk, harbour.patient.pk, log.block_day)
+    log_stop(harbour, "cat-camel", "sharp pain", pain_during=7)
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     assert "Suggested: step the dose down" in page
     assert "Stopped an exercise" in harbour.client.get("/clinic/").content.decode()

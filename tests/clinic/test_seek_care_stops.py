@@ -6,25 +6,13 @@ from __future__ import annotations
 from django.test import Client
 
 from midback.clinic.models import Patient
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, SessionLog
-from tests.clinic.conftest import Side
+from tests.clinic.conftest import Side, log_stop
 
 NOTE = "tingling down my left arm"
 
 
 def stop(side: Side, reason: str, note: str) -> None:
-    log = SessionLog.objects.filter(patient=side.patient).order_by("-block_day").first()
-    assert log is not None
-    ExerciseLog.objects.create(
-        clinic=side.clinic,
-        session=log,
-        exercise="thoracic-extension",
-        stopped=True,
-        stop_reason=reason,
-        note=note,
-    )
-    refresh_patient_day(side.clinic.pk, side.patient.pk, log.block_day)
+    log_stop(side, "thoracic-extension", reason, note=note, latest=True)
 
 
 def test_a_numbness_stop_is_at_the_top_of_the_dashboard_with_the_patients_words(

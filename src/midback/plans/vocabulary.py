@@ -2,8 +2,9 @@
 
 Forms, the planner, the handout and exports read their wording here; codes never reach a
 person's eyes. `clause` is the wording that fits inside a sentence ("because {clause}", "you told
-us about {clause}"). Stop reasons are kept with the player's code (see `plans.stop_reasons` once
-it lands) and joined here later.
+us about {clause}"). Stop reasons carry more than words (whether each is a seek-care sign, its
+urgency and the advice the player gives), so they live in `plans.stop_reasons`; `STOP_REASONS`
+here is that same list, so every code of the vocabulary can be found from this module.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from midback.plans.stop_reasons import REASONS as STOP_REASONS
 
 Who = Literal["clinician", "patient"]
 
@@ -195,3 +198,20 @@ def clause(terms: Iterable[Term], code: str) -> str:
         if t.code == code:
             return t.clause
     return "another answer"
+
+
+__all__ = [
+    "BREAKS",
+    "CONSTRAINTS",
+    "IRRITABILITY",
+    "MINUTE_CHOICES",
+    "PREFERENCES",
+    "RED_FLAGS",
+    "STOP_REASONS",
+    "WEEKDAYS",
+    "WORK_TYPES",
+    "Term",
+    "choices",
+    "clause",
+    "words",
+]
