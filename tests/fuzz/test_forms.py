@@ -9,10 +9,12 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from midback.clinic.models import StaffMember
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side, harbour
 
@@ -113,6 +115,17 @@ PAGES = [
 ]
 
 
+def colleague(side: Side) -> StaffMember:
+    """A practitioner at the clinic: the staff page's fuzzed edits land on them, not on the
+    signed-in owner (whose lost role would end the test's session, not show a server error)."""
+    email = f"colleague@{side.clinic.slug}.example"
+    user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
+    member, _ = StaffMember.objects.get_or_create(
+        user=user, defaults={"clinic": side.clinic, "display_name": "Colleague"}
+    )
+    return member
+
+
 @pytest.mark.parametrize(("who", "path"), PAGES)
 @settings(
     max_examples=15,
@@ -124,7 +137,7 @@ def test_every_form_answers_hostile_input_without_a_server_error(
     harbour: Side, who: str, path: str, data: st.DataObject
 ) -> None:
     client = {"anyone": Client(), "staff": harbour.client, "patient": device_client(harbour)}[who]
-    url = path.format(patient=harbour.patient.pk, staff=harbour.staff.pk)
+    url = path.format(patient=harbour.patient.pk, staff=colleague(harbour).pk)
     page = client.get(url)
     assert page.status_code == 200, url
     fields = fields_of(page.content.decode())

@@ -151,7 +151,7 @@ def test_the_service_worker_shows_the_push_by_tag_and_snoozes_from_its_button(
         """async () => {
           const reg = await navigator.serviceWorker.getRegistration('/static/reminders/');
           // The push is handled asynchronously in the worker: ask again until it is shown.
-          for (let tries = 0; tries < 800; tries++) {
+          for (let tries = 0; tries < 2400; tries++) {  // up to a minute on a loaded machine
             const list = await reg.getNotifications();
             if (list.length) return list.map((n) => ({tag: n.tag, title: n.title, body: n.body,
               actions: n.actions.map((a) => a.action), data: n.data}));

@@ -249,6 +249,10 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
             message = "Please fill this in."
         elif error["type"] == "string_too_long":
             message = "Please keep this shorter."
+        elif error["type"] == "value_error" and message:
+            # The shared input checks say what is wrong ("must not contain a null character"):
+            # keep their words, as a sentence.
+            message = message[:1].upper() + message[1:].rstrip(".") + "."
         elif not message.endswith("."):
             message = "Please check this answer."
         errors.setdefault(field, message)
