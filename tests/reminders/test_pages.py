@@ -28,7 +28,7 @@ def test_the_page_needs_a_signed_in_device(client: Client, db: None) -> None:
 def test_the_page_shows_each_choice_with_a_label(mia: Person) -> None:
     html = mia.client.get("/app/reminders/").content.decode()
     for text in (
-        "Notifications on my devices",
+        "Remind me on each device where notifications are turned on",
         "One summary each morning",
         "Quiet from",
         "No reminders on",
@@ -38,6 +38,9 @@ def test_the_page_shows_each_choice_with_a_label(mia: Person) -> None:
     ):
         assert text in html
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
+    # Times are typed as 24-hour HH:MM, never shown as a 12-hour picker's "09:00 AM".
+    assert 'name="quiet_start"' in html and 'type="time"' not in html
+    assert 'placeholder="HH:MM"' in html
 
 
 def test_saving_the_form_keeps_the_choices_and_reschedules(mia: Person) -> None:

@@ -18,6 +18,7 @@ from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_FORBIDS, ExerciseSpec
 from midback.plans import vocabulary as v
+from midback.plans.cleaning import CLOCK_FIELD_ATTRS
 from midback.plans.dosing import DEMAND_WORDS, choose_exercises
 from midback.plans.intake import Intake, IntakeError, parse_intake
 from midback.plans.planner import plan
@@ -73,10 +74,10 @@ class IntakeForm(CleanInputForm, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    work_start = forms.CharField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
-    work_end = forms.CharField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    work_start = forms.CharField(label="Starts", widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS))
+    work_end = forms.CharField(label="Ends", widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS))
     work_lunch = forms.CharField(
-        label="Lunch (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="Lunch (optional)", required=False, widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS)
     )
     work_timezone = TimeZoneField()
     work_breaks = forms.ChoiceField(

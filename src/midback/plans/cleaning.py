@@ -113,3 +113,16 @@ def load_json(raw: str | bytes) -> Any:
     except RecursionError:
         raise ValueError(f"is nested more than {MAX_JSON_DEPTH} levels deep") from None
     return json_shape(data)
+
+
+# A 24-hour clock field for HTML forms: a text box that takes "HH:MM". A browser's own time
+# picker shows 12-hour "09:00 AM" in many locales, beside plans written in 24-hour times.
+CLOCK_FIELD_ATTRS = {
+    "inputmode": "numeric",
+    "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]",
+    "placeholder": "HH:MM",
+    "maxlength": "5",
+    "size": "5",
+    "autocomplete": "off",
+    "title": "A 24-hour time such as 09:00 or 17:30",
+}

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from midback.clinic.validators import CleanInputForm
+from midback.plans.cleaning import CLOCK_FIELD_ATTRS
 from midback.plans.vocabulary import WEEKDAYS
 from midback.reminders.models import ReminderSettings
 
@@ -14,23 +15,25 @@ DAY_NAMES = {t.code: t.clause for t in WEEKDAYS}  # the whole name: "Monday"
 
 
 class ReminderSettingsForm(CleanInputForm, forms.Form):
-    push_enabled = forms.BooleanField(required=False, label="Notifications on my devices")
+    push_enabled = forms.BooleanField(
+        required=False, label="Remind me on each device where notifications are turned on"
+    )
     email = forms.ChoiceField(
         choices=ReminderSettings.Email.choices, widget=forms.RadioSelect, label="Email"
     )
     email_address = forms.EmailField(required=False, label="Email address")
     digest_time = forms.TimeField(
-        label="Send the summary at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Send the summary at", widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS, format="%H:%M")
     )
     quiet_start = forms.TimeField(
         required=False,
         label="Quiet from",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS, format="%H:%M"),
     )
     quiet_end = forms.TimeField(
         required=False,
         label="until",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS, format="%H:%M"),
     )
     days_off = forms.MultipleChoiceField(
         required=False,
