@@ -336,21 +336,35 @@ def test_short_work_hours_fall_back_to_the_whole_routine() -> None:
 def test_a_desk_worker_gets_short_breaks_every_ninety_minutes_within_fifteen_minutes() -> None:
     result = plan(make_intake(), LIBRARY)
     monday = [b for b in result.schedule if b.day == "mon"]
-    assert [b.time for b in monday] == ["09:30", "11:00", "13:30", "15:00", "16:30"]
+    assert [(b.time, b.kind) for b in monday] == [
+        ("09:30", "break"),
+        ("11:00", "break"),
+        ("13:30", "break"),
+        ("15:00", "break"),
+        ("18:00", "after"),
+    ]
     assert sum(b.minutes for b in monday) <= 15
     assert any("every 90 minutes instead of 60" in r for r in result.reasons)
 
 
 def test_with_more_minutes_breaks_come_hourly_and_skip_lunch() -> None:
     result = plan(make_intake(minutes_per_day=30), LIBRARY)
-    monday = [b.time for b in result.schedule if b.day == "mon"]
+    monday = [b.time for b in result.schedule if b.day == "mon" and b.kind == "break"]
     assert monday == ["09:30", "10:30", "11:30", "13:30", "14:30", "15:30", "16:30"]
 
 
-def test_every_exercise_comes_at_least_twice_on_a_work_day() -> None:
+def test_every_exercise_done_at_work_comes_at_least_twice_on_a_work_day() -> None:
     result = plan(make_intake(minutes_per_day=30), LIBRARY)
-    monday = [slug for b in result.schedule if b.day == "mon" for slug in b.exercises]
-    assert all(monday.count(i.exercise) >= 2 for i in result.items)
+    breaks = [
+        s for b in result.schedule if b.day == "mon" and b.kind == "break" for s in b.exercises
+    ]
+    after = [
+        s for b in result.schedule if b.day == "mon" and b.kind == "after" for s in b.exercises
+    ]
+    at_work = [i.exercise for i in result.items if LIBRARY[i.exercise].at_work]
+    assert at_work == ["thoracic-extension", "seated-twist", "wall-angel"]
+    assert all(breaks.count(slug) >= 2 for slug in at_work)
+    assert after == ["cat-camel", "childs-pose"]
 
 
 def test_no_break_in_the_first_half_hour_or_at_lunch() -> None:

@@ -69,6 +69,12 @@ def plan(
         reasons.append(_caution_reason(cautions))
 
     mode, mode_reason = choose_mode(intake, protocol)
+    if mode == "workday" and not any(library[i.exercise].at_work for i in items):
+        mode = "morning_evening"
+        mode_reason = (
+            "Every exercise in your program needs the floor or kneeling, so none fits a short "
+            "break at work: you get the whole routine before and after work instead."
+        )
     reasons.append(mode_reason)
     limit = intake.minutes_per_day
     week = Week(intake, items, library, protocol, mode)
@@ -92,8 +98,12 @@ def plan(
         )
     schedule, overlap_notes = to_blocks(results)
     reasons += _schedule_reasons(intake, protocol, mode, results, week)
+    where, items = _where_reasons(mode, schedule, week, items)
+    reasons += where
     reasons += _cut_reasons(results, limit)
     reasons += overlap_notes
+    unscheduled, items = _unscheduled(schedule, items, library, results, limit)
+    reasons += unscheduled
     reasons.append(f"Times are local to {intake.work.timezone}.")
     return Plan(
         status="ok",
@@ -275,6 +285,122 @@ def _schedule_reasons(
                 "shift then."
             )
     return reasons
+
+
+def _names(slugs: Sequence[str], library: Library) -> str:
+    names = [library[s].name if s in library else s for s in slugs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+ROUTINE_WORDS = {
+    "after": "after-work",
+    "before": "before-work",
+    "after_shift": "after-shift",
+    "before_shift": "before-shift",
+}
+
+
+def _where_reasons(
+    mode: Mode, schedule: Sequence[Block], week: Week, items: Sequence[PlanItem]
+) -> tuple[list[str], list[PlanItem]]:
+    """Why the floor and kneeling exercises are not done at work, and where they are instead."""
+    home = week.home_only
+    work_days = [s.day for s in week.shifts]
+    if not home or not work_days:
+        return [], list(items)
+    library = week.library
+    names = _names(home, library)
+    need = "needs" if len(home) == 1 else "need"
+    at_home = {"after", "after_shift", "before", "before_shift"}
+    done: dict[str, list[int]] = defaultdict(list)  # slot words -> days
+    missing: list[int] = []
+    for day in work_days:
+        blocks = [
+            b
+            for b in schedule
+            if b.anchor == DAYS[day] and b.kind in at_home and set(home) & set(b.exercises)
+        ]
+        if blocks:
+            done[f"{ROUTINE_WORDS[blocks[0].kind or 'after']} routine ({blocks[0].time})"].append(
+                day
+            )
+        else:
+            missing.append(day)
+    if mode == "workday":
+        where = " or ".join(f"in your {words}" for words in done)
+        reason = (
+            f"At work: only exercises done seated or standing in your short breaks. {names} "
+            f"{need} the floor or kneeling, so on work days {'it is' if len(home) == 1 else 'they are'} "
+            f"{where or 'not done'}"
+        )
+        note = "At work: not in your short breaks, as it needs the floor or kneeling; " + (
+            f"it is {where} on work days." if where else "it is not done on work days."
+        )
+    else:
+        ends = [b for b in schedule if b.kind in ("after", "after_shift")]
+        ends_at_work = [b for b in ends if not set(home) & set(b.exercises)]
+        if not ends_at_work:
+            return [], list(items)
+        reason = (
+            f"The routine in the last minutes of {'your shift' if week.shift_words else 'work'} "
+            f"has only the exercises done seated or standing: {names} {need} the floor or "
+            "kneeling, so "
+            + ("it is" if len(home) == 1 else "they are")
+            + " in the routine before it"
+        )
+        note = (
+            "Not in the routine at the end of your shift, as it needs the floor or kneeling; "
+            "it is in the routine before it."
+        )
+    off = [d for d in range(7) if d not in work_days]
+    if off:
+        reason += " and on your days off."
+    else:
+        reason += "."
+    reasons = [reason]
+    if mode == "workday" and missing:
+        reasons.append(
+            f"On {_days(missing)} there is no time for a routine outside work, so {names} "
+            + ("is" if len(home) == 1 else "are")
+            + (" done only on your days off." if off else " not done on those days.")
+        )
+    updated = [
+        i.model_copy(update={"reason": f"{i.reason} {note}".strip()}) if i.exercise in home else i
+        for i in items
+    ]
+    return reasons, updated
+
+
+def _unscheduled(
+    schedule: Sequence[Block],
+    items: Sequence[PlanItem],
+    library: Library,
+    results: Sequence[DayResult],
+    limit: int,
+) -> tuple[list[str], list[PlanItem]]:
+    """Every listed exercise is in some block, or it is said here that it is left out, and why."""
+    scheduled = {slug for block in schedule for slug in block.exercises}
+    missing = [i.exercise for i in items if i.exercise not in scheduled]
+    if not missing:
+        return [], list(items)
+    if not schedule:
+        why = "there is no time for a session in your week (you are at work or asleep then)"
+    elif any(r.cut for r in results):
+        why = f"there is not room for it in your {limit} minutes a day"
+    else:
+        why = "no session this week has room for it"
+    names = _names(missing, library)
+    reason = (
+        f"{names} {'is' if len(missing) == 1 else 'are'} left out of this week's sessions: {why}."
+    )
+    note = f"Left out of this week's sessions: {why}."
+    updated = [
+        i.model_copy(update={"reason": f"{i.reason} {note}".strip()})
+        if i.exercise in missing
+        else i
+        for i in items
+    ]
+    return [reason], updated
 
 
 def _cut_reasons(results: Sequence[DayResult], limit: int) -> list[str]:
