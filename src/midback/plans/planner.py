@@ -14,6 +14,7 @@ fall back to the whole routine before and after work, saying so.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -50,7 +51,7 @@ def plan(
         items, choice_reasons = _tailor(intake, library, level, protocol)
         reasons += choice_reasons
     else:
-        items = list(items)
+        items = [i.model_copy(update={"reason": _plain(i.reason)}) for i in items]
         reasons.append("The program's exercises and doses as your practitioner set them.")
     cautions = sorted(constraints & set(CAUTION_CONSTRAINTS))
     if cautions:
@@ -102,7 +103,7 @@ def plan(
     reasons += where
     reasons += _cut_reasons(results, limit)
     reasons += overlap_notes
-    unscheduled, items = _unscheduled(schedule, items, library, results, limit)
+    unscheduled, items = _unscheduled(schedule, items, week, results, limit)
     reasons += unscheduled
     reasons.append(f"Times are local to {intake.work.timezone}.")
     return Plan(
@@ -287,6 +288,18 @@ def _schedule_reasons(
     return reasons
 
 
+# Notes the planner adds to an item's reason; taken off before scheduling again, so a re-planned
+# program does not repeat them.
+_PLACE_NOTES = re.compile(
+    r"\s*(?:At work: not in your short breaks|Not in the routine at the end of|"
+    r"Left out of this week's sessions:)[^.]*\."
+)
+
+
+def _plain(reason: str) -> str:
+    return _PLACE_NOTES.sub("", reason).strip()
+
+
 def _names(slugs: Sequence[str], library: Library) -> str:
     names = [library[s].name if s in library else s for s in slugs]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -326,12 +339,17 @@ def _where_reasons(
             )
         else:
             missing.append(day)
+    they = "it is" if len(home) == 1 else "they are"
+    come = "it comes" if len(home) == 1 else "they come"
+    off = [d for d in range(7) if d not in work_days]
     if mode == "workday":
         where = " or ".join(f"in your {words}" for words in done)
         reason = (
             f"At work: only exercises done seated or standing in your short breaks. {names} "
-            f"{need} the floor or kneeling, so on work days {'it is' if len(home) == 1 else 'they are'} "
-            f"{where or 'not done'}"
+            f"{need} the floor or kneeling, so "
+            + (f"on work days {they} {where}" if where else f"{they} not done on work days")
+            + ((" and on your days off" if where else f"; {come} on your days off") if off else "")
+            + "."
         )
         note = "At work: not in your short breaks, as it needs the floor or kneeling; " + (
             f"it is {where} on work days." if where else "it is not done on work days."
@@ -341,31 +359,29 @@ def _where_reasons(
         ends_at_work = [b for b in ends if not set(home) & set(b.exercises)]
         if not ends_at_work:
             return [], list(items)
+        around = "your shift" if week.shift_words else "work"
         reason = (
-            f"The routine in the last minutes of {'your shift' if week.shift_words else 'work'} "
-            f"has only the exercises done seated or standing: {names} {need} the floor or "
-            "kneeling, so "
-            + ("it is" if len(home) == 1 else "they are")
-            + " in the routine before it"
+            f"The routine in the last minutes of {around} has only the exercises done seated "
+            f"or standing: {names} {need} the floor or kneeling, so {they} in the routine "
+            "before it" + (" and on your days off." if off else ".")
         )
         note = (
-            "Not in the routine at the end of your shift, as it needs the floor or kneeling; "
+            f"Not in the routine at the end of {around}, as it needs the floor or kneeling; "
             "it is in the routine before it."
         )
-    off = [d for d in range(7) if d not in work_days]
-    if off:
-        reason += " and on your days off."
-    else:
-        reason += "."
     reasons = [reason]
-    if mode == "workday" and missing:
+    shift_of = {s.day: s for s in week.shifts}
+    no_time = [d for d in missing if week.home_slot(shift_of[d]) is None]
+    if mode == "workday" and no_time:
         reasons.append(
-            f"On {_days(missing)} there is no time for a routine outside work, so {names} "
+            f"On {_days(no_time)} there is no time for a routine outside work, so {names} "
             + ("is" if len(home) == 1 else "are")
             + (" done only on your days off." if off else " not done on those days.")
         )
     updated = [
-        i.model_copy(update={"reason": f"{i.reason} {note}".strip()}) if i.exercise in home else i
+        i.model_copy(update={"reason": f"{_plain(i.reason)} {note}".strip()})
+        if i.exercise in home
+        else i
         for i in items
     ]
     return reasons, updated
@@ -374,33 +390,49 @@ def _where_reasons(
 def _unscheduled(
     schedule: Sequence[Block],
     items: Sequence[PlanItem],
-    library: Library,
+    week: Week,
     results: Sequence[DayResult],
     limit: int,
 ) -> tuple[list[str], list[PlanItem]]:
     """Every listed exercise is in some block, or it is said here that it is left out, and why."""
+    library = week.library
     scheduled = {slug for block in schedule for slug in block.exercises}
     missing = [i.exercise for i in items if i.exercise not in scheduled]
     if not missing:
         return [], list(items)
-    if not schedule:
-        why = "there is no time for a session in your week (you are at work or asleep then)"
-    elif any(r.cut for r in results):
-        why = f"there is not room for it in your {limit} minutes a day"
-    else:
-        why = "no session this week has room for it"
-    names = _names(missing, library)
-    reason = (
-        f"{names} {'is' if len(missing) == 1 else 'are'} left out of this week's sessions: {why}."
-    )
-    note = f"Left out of this week's sessions: {why}."
+    whys: dict[str, list[str]] = defaultdict(list)
+    for slug in missing:
+        if not schedule:
+            why = "there is no time for a session in your week (you are at work or asleep then)"
+        elif week.mode == "workday" and slug in week.home_only:
+            why = (
+                "{it} {needs} the floor or kneeling, which is not done at work, and there is no "
+                "routine outside work or day off"
+            )
+        elif any(r.cut for r in results):
+            why = f"there is no room for {{it}} in your {limit} minutes a day"
+        else:
+            why = "no session this week has room for {it}"
+        whys[why].append(slug)
+    reasons = []
+    notes = {}
+    for why, slugs in whys.items():
+        one = len(slugs) == 1
+        words = why.format(it="it" if one else "they", needs="needs" if one else "need")
+        words = words.replace("for they", "for them")
+        reasons.append(
+            f"{_names(slugs, library)} {'is' if one else 'are'} left out of this week's "
+            f"sessions: {words}."
+        )
+        for slug in slugs:
+            notes[slug] = f"Left out of this week's sessions: {why.format(it='it', needs='needs')}."
     updated = [
-        i.model_copy(update={"reason": f"{i.reason} {note}".strip()})
-        if i.exercise in missing
+        i.model_copy(update={"reason": f"{_plain(i.reason)} {notes[i.exercise]}".strip()})
+        if i.exercise in notes
         else i
         for i in items
     ]
-    return [reason], updated
+    return reasons, updated
 
 
 def _cut_reasons(results: Sequence[DayResult], limit: int) -> list[str]:

@@ -105,6 +105,7 @@ class DayResult:
     blocks: list[tuple[int, BlockKind, tuple[str, ...], int]]
     cut: str = ""
     interval: int | None = None
+    kept: int = 0  # in a shortened routine: how many exercises it kept
 
 
 @dataclass
@@ -134,6 +135,7 @@ class Week:
             else p.break_interval_sometimes_minutes
         )
         self.shift_words = self.intake.work.type == "shift" or self.intake.work.overnight
+        self.turn = 0  # where the next shortened routine starts in the exercise order
 
     # --- durations -----------------------------------------------------------------------------
 
@@ -341,10 +343,12 @@ class Week:
                     f"the {slots[1].kind} routine left out",
                 )
             )
-        # A shorter routine starts one exercise further on each day, so across the week every
-        # exercise still comes.
-        turn = day % len(full)
-        turned = full[turn:] + full[:turn]
+        # A shortened routine starts where the last one stopped, so across the week every
+        # exercise still comes; in short-break mode the floor and kneeling ones come first, as
+        # breaks at work never hold them.
+        base = tuple(self.home_only) + tuple(self.at_work) if self.mode == "workday" else full
+        turn = self.turn % len(base)
+        turned = base[turn:] + base[:turn]
         for keep in range(len(full) - 1, 0, -1):
             part = turned[:keep]
             left_out = ", ".join(self.library[s].name for s in turned[keep:])
@@ -354,6 +358,7 @@ class Week:
                     self._routines([first], part, lowering),
                     (f"the {slots[1].kind} routine left out, and " if len(slots) > 1 else "")
                     + f"{left_out} left out of the {first.kind} routine",
+                    kept=keep,
                 )
             )
         return options
@@ -400,6 +405,7 @@ class Week:
         for lowering in range((self.max_lowering() if lower else 0) + 1):
             cost = 0
             chosen = []
+            self.turn = 0
             for day in range(7):
                 options = self.options(day, lowering)
                 if not options:
@@ -414,6 +420,7 @@ class Week:
                     index = len(options) - 1
                 cost += index
                 chosen.append(options[index])
+                self.turn += options[index].kept
             if cost >= _NO_FIT * 7:
                 continue
             if best is None or cost < best[0]:
