@@ -10,6 +10,11 @@ work unless there are no work days, breaks are not possible, the work is driving
 sits less than 4 hours at work in anything but desk work (then: the whole routine before and
 after work). Short breaks that cannot hold every exercise twice a day even every 45 minutes
 fall back to the whole routine before and after work, saying so.
+
+Where it is done: short breaks at work hold only exercises done seated or standing (the
+library's `at_work`: no `floor` demand); the floor and kneeling ones go to a routine after work
+(else before it), and a routine in a shift's last minutes keeps only the at-work ones. Each
+such decision, and any listed exercise that no block holds, is said in the reasons.
 """
 
 from __future__ import annotations
