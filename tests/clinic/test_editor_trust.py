@@ -79,19 +79,31 @@ def test_over_the_budget_it_shows_the_doses_as_set_and_saves_them_when_kept(
     url = f"/clinic/patients/{harbour.patient.pk}/program/"
     typed = top_doses(harbour)
     html = harbour.client.post(
-        url, post_rows(harbour, typed, action="preview", minutes_per_day=5)
+        url,
+        post_rows(
+            harbour, typed, action="preview", minutes_per_day=5, preference="morning_evening"
+        ),
     ).content.decode()
     assert 'class="budget over"' in html and "Keep these doses" in html
     assert shown_rows(html) == typed
 
     refused = harbour.client.post(
-        url, post_rows(harbour, typed, action="save", minutes_per_day=5, reason="Top doses")
+        url,
+        post_rows(
+            harbour,
+            typed,
+            action="save",
+            minutes_per_day=5,
+            preference="morning_evening",
+            reason="Top doses",
+        ),
     ).content.decode()
     assert "Nothing saved: these doses do not fit the patient" in refused
     assert versions(harbour) == 1
 
     kept = harbour.client.post(
-        url, post_rows(harbour, typed, action="keep", minutes_per_day=5)
+        url,
+        post_rows(harbour, typed, action="keep", minutes_per_day=5, preference="morning_evening"),
     ).content.decode()
     assert "You chose to keep these doses." in kept
     assert 'name="budget" value="keep"' in kept
@@ -99,7 +111,13 @@ def test_over_the_budget_it_shows_the_doses_as_set_and_saves_them_when_kept(
     response = harbour.client.post(
         url,
         post_rows(
-            harbour, shown, action="save", minutes_per_day=5, budget="keep", reason="Top doses"
+            harbour,
+            shown,
+            action="save",
+            minutes_per_day=5,
+            preference="morning_evening",
+            budget="keep",
+            reason="Top doses",
         ),
     )
     assert response.status_code == 302
@@ -115,7 +133,8 @@ def test_fitting_to_the_budget_shows_the_new_numbers_and_saves_exactly_them(
     url = f"/clinic/patients/{harbour.patient.pk}/program/"
     typed = top_doses(harbour)
     fitted = harbour.client.post(
-        url, post_rows(harbour, typed, action="fit", minutes_per_day=5)
+        url,
+        post_rows(harbour, typed, action="fit", minutes_per_day=5, preference="morning_evening"),
     ).content.decode()
     shown = shown_rows(fitted)
     assert shown != typed  # lowered, and the table says so before anything is saved
@@ -123,7 +142,15 @@ def test_fitting_to_the_budget_shows_the_new_numbers_and_saves_exactly_them(
     assert versions(harbour) == 1
     response = harbour.client.post(
         url,
-        post_rows(harbour, shown, action="save", minutes_per_day=5, budget="fit", reason="Fit"),
+        post_rows(
+            harbour,
+            shown,
+            action="save",
+            minutes_per_day=5,
+            preference="morning_evening",
+            budget="fit",
+            reason="Fit",
+        ),
     )
     assert response.status_code == 302
     latest = ProgramVersion.objects.filter(program__patient=harbour.patient).latest("number")

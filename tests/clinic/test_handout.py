@@ -117,12 +117,15 @@ def test_it_prints_the_whole_program_on_the_right_paper(exercises: Library, pape
         assert block.time in text.split()
     for words in (CLINIC, PATIENT, "Program version 3", "14 March 2025", "When to stop"):
         assert says(text, words)
-    assert says(text, "Mon–Fri: 09:30, 11:00, 13:30, 15:00 and 16:30 (short breaks at work)")
+    # Breaks at work hold what can be done seated or standing; the floor ones come after work.
+    assert says(
+        text, "Mon–Fri: 09:30, 11:00, 13:30 and 15:00 (short breaks at work); 18:00 (after work)"
+    )
     assert says(text, "Sat–Sun: 09:30 and 18:00 (the whole routine)")
     assert says(text, "Scan to open your program on your phone")
     assert says(text, "Start gently this week. Bring this sheet to your next visit.")
     # The week's log: a column per session time, a row per day, pain before and after.
-    assert says(text, "My week Day 09:30 11:00 13:30 15:00 16:30 18:00")
+    assert says(text, "My week Day 09:30 11:00 13:30 15:00 18:00")
     assert says(text, "Pain before (0–10)") and says(text, "Pain after (0–10) Notes")
     assert says(text, "Mon Tue Wed Thu Fri Sat Sun", slack=2)
     assert not says(text, "Mon–Fri: 09:30 and 18:00")
@@ -189,10 +192,10 @@ def test_it_says_the_dose_in_words() -> None:
 def test_its_log_has_a_column_per_session_time(exercises: Library) -> None:
     headings, rows = log_grid(_plan(exercises))
 
-    assert headings == ["09:30", "11:00", "13:30", "15:00", "16:30", "18:00"]
+    assert headings == ["09:30", "11:00", "13:30", "15:00", "18:00"]
     assert [row.day for row in rows] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    assert rows[0].cells == ("", "", "", "", "", None)  # no 18:00 session on a work day
-    assert rows[5].cells == ("", None, None, None, None, "")
+    assert rows[0].cells == ("", "", "", "", "")  # 18:00: the floor exercises after work
+    assert rows[5].cells == ("", None, None, None, "")
 
 
 def test_its_log_is_morning_and_evening_for_a_whole_routine(exercises: Library) -> None:

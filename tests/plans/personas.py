@@ -61,13 +61,16 @@ PERSONAS: list[dict[str, Any]] = [
             "wall-angel",
             "childs-pose",
         ],
-        "reasons": ["every 90 minutes instead of 60"],
+        "reasons": [
+            "every 90 minutes instead of 60",
+            "need the floor or kneeling, so on work days they are in your after-work routine",
+        ],
         "blocks": [
             ("mon", "09:30"),
             ("mon", "11:00"),
             ("mon", "13:30"),
             ("mon", "15:00"),
-            ("mon", "16:30"),
+            ("mon", "18:00"),
         ],
     },
     {
@@ -81,11 +84,12 @@ PERSONAS: list[dict[str, Any]] = [
             "in the last minutes of your shift",
             "nothing is scheduled in the 8 hours after it ends",
             "No morning routine on wed, sat",
+            "last minutes of your shift has only the exercises done seated or standing",
         ],
         "blocks": [
             ("mon", "18:00"),
-            ("tue", "07:20"),
-            ("sat", "07:20"),
+            ("tue", "07:25"),
+            ("sat", "07:25"),
             ("sat", "18:00"),
             ("thu", "09:30"),
         ],

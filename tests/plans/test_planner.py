@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from midback.content.loader import Library
+from midback.plans.intake import DAYS
 from midback.plans.planner import plan, plan_text
 from midback.plans.protocol import DEFAULT_PROTOCOL, Protocol
 from midback.plans.schema import Plan
@@ -336,21 +337,35 @@ def test_short_work_hours_fall_back_to_the_whole_routine() -> None:
 def test_a_desk_worker_gets_short_breaks_every_ninety_minutes_within_fifteen_minutes() -> None:
     result = plan(make_intake(), LIBRARY)
     monday = [b for b in result.schedule if b.day == "mon"]
-    assert [b.time for b in monday] == ["09:30", "11:00", "13:30", "15:00", "16:30"]
+    assert [(b.time, b.kind) for b in monday] == [
+        ("09:30", "break"),
+        ("11:00", "break"),
+        ("13:30", "break"),
+        ("15:00", "break"),
+        ("18:00", "after"),
+    ]
     assert sum(b.minutes for b in monday) <= 15
     assert any("every 90 minutes instead of 60" in r for r in result.reasons)
 
 
 def test_with_more_minutes_breaks_come_hourly_and_skip_lunch() -> None:
     result = plan(make_intake(minutes_per_day=30), LIBRARY)
-    monday = [b.time for b in result.schedule if b.day == "mon"]
+    monday = [b.time for b in result.schedule if b.day == "mon" and b.kind == "break"]
     assert monday == ["09:30", "10:30", "11:30", "13:30", "14:30", "15:30", "16:30"]
 
 
-def test_every_exercise_comes_at_least_twice_on_a_work_day() -> None:
+def test_every_exercise_done_at_work_comes_at_least_twice_on_a_work_day() -> None:
     result = plan(make_intake(minutes_per_day=30), LIBRARY)
-    monday = [slug for b in result.schedule if b.day == "mon" for slug in b.exercises]
-    assert all(monday.count(i.exercise) >= 2 for i in result.items)
+    breaks = [
+        s for b in result.schedule if b.day == "mon" and b.kind == "break" for s in b.exercises
+    ]
+    after = [
+        s for b in result.schedule if b.day == "mon" and b.kind == "after" for s in b.exercises
+    ]
+    at_work = [i.exercise for i in result.items if LIBRARY[i.exercise].at_work]
+    assert at_work == ["thoracic-extension", "seated-twist", "wall-angel"]
+    assert all(breaks.count(slug) >= 2 for slug in at_work)
+    assert after == ["cat-camel", "childs-pose"]
 
 
 def test_no_break_in_the_first_half_hour_or_at_lunch() -> None:
@@ -497,3 +512,93 @@ def test_protocol_defaults_are_the_design_numbers() -> None:
     assert (p.acceptable_pain_during, p.stop_pain_above, p.settle_minutes) == (3, 5, 30)
     assert p.step_up_adherence == 0.70
     assert dataclasses.replace(p, high_pain_at=8).high_pain_at == 8
+
+
+# --- where it is done (issue 17 items 8 and 9) ---------------------------------------------
+
+
+def test_breaks_at_work_hold_no_floor_or_kneeling_exercise() -> None:
+    result = plan(make_intake(minutes_per_day=30), LIBRARY)
+    breaks = [b for b in result.schedule if b.kind == "break"]
+    assert breaks
+    for block in breaks:
+        assert "cat-camel" not in block.exercises
+        assert "childs-pose" not in block.exercises
+        assert all("floor" not in LIBRARY[s].demands for s in block.exercises)
+
+
+def test_the_floor_exercises_go_to_the_after_work_routine_with_the_reason_shown() -> None:
+    result = plan(make_intake(minutes_per_day=30), LIBRARY)
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        after = [b for b in result.schedule if b.day == day and b.kind == "after"]
+        assert [(b.time, b.exercises) for b in after] == [("18:00", ["cat-camel", "childs-pose"])]
+    assert any(
+        "Cat-Camel Stretch and Child's Pose Stretch need the floor or kneeling, so on work days "
+        "they are in your after-work routine (18:00) and on your days off." in r
+        for r in result.reasons
+    )
+    assert (
+        "it is in your after-work routine (18:00) on work days" in result.item("cat-camel").reason
+    )
+    assert "At work" not in result.item("wall-angel").reason
+
+
+def test_with_no_floor_the_seated_versions_are_done_at_work_and_nothing_waits_for_home() -> None:
+    result = plan(make_intake(constraints=["no_floor"], minutes_per_day=30), LIBRARY)
+    assert "seated-cat-camel" in slugs(result)
+    assert "table-forward-reach" in slugs(result)
+    monday = [b for b in result.schedule if b.day == "mon"]
+    assert {b.kind for b in monday} == {"break"}
+    assert not any("floor or kneeling" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("preference", ["auto", "workday", "morning_evening"])
+def test_with_five_minutes_a_day_every_exercise_still_comes_in_the_week(preference: str) -> None:
+    result = plan(make_intake(minutes_per_day=5, preference=preference), LIBRARY)
+    scheduled = {s for b in result.schedule for s in b.exercises}
+    assert scheduled == set(slugs(result))
+    assert "childs-pose" in scheduled
+    assert all(sum(b.minutes for b in result.schedule if b.anchor == d) <= 5 for d in DAYS)
+
+
+def test_a_work_day_with_no_time_outside_work_says_what_was_done() -> None:
+    every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    result = plan(
+        make_intake(
+            {"days": every_day, "start": "00:00", "end": "23:30", "lunch": None},
+            preference="workday",
+            minutes_per_day=60,
+        ),
+        LIBRARY,
+    )
+    scheduled = {s for b in result.schedule for s in b.exercises}
+    assert "cat-camel" not in scheduled
+    assert "childs-pose" not in scheduled
+    reasons = " ".join(result.reasons)
+    assert "there is no time for a routine outside work, so Cat-Camel Stretch" in reasons
+    assert "Cat-Camel Stretch and Child's Pose Stretch are left out of this week's sessions" in (
+        reasons
+    )
+    assert "Left out of this week's sessions" in result.item("childs-pose").reason
+
+
+def test_a_routine_in_the_last_minutes_of_work_holds_no_floor_exercise() -> None:
+    result = plan(
+        make_intake(
+            {"start": "14:00", "end": "23:00", "lunch": None}, preference="morning_evening"
+        ),
+        LIBRARY,
+    )
+    monday = [b for b in result.schedule if b.anchor == "mon"]
+    assert [b.kind for b in monday] == ["before", "after"]
+    assert monday[0].exercises == slugs(result)
+    assert monday[1].exercises == ["thoracic-extension", "seated-twist", "wall-angel"]
+    assert any("The routine in the last minutes of work has only" in r for r in result.reasons)
+
+
+def test_a_program_of_floor_exercises_only_is_done_around_work() -> None:
+    only = plan(make_intake(), LIBRARY).item("cat-camel")
+    result = plan(make_intake(preference="workday"), LIBRARY, items=[only])
+    assert result.mode == "morning_evening"
+    assert any("none fits a short break at work" in r for r in result.reasons)
+    assert all(b.kind != "break" for b in result.schedule)

@@ -216,7 +216,8 @@ def test_blocks_never_overlap_and_work_days_cover_every_exercise_twice(intake: I
     cut_days = " ".join(r for r in result.reasons if "short break" in r and "left out" in r)
     for day, counter in counts.items():
         if day not in cut_days:
-            assert all(counter[i.exercise] >= P.times_per_day for i in result.items), day
+            at_work = [i.exercise for i in result.items if LIBRARY[i.exercise].at_work]
+            assert all(counter[slug] >= P.times_per_day for slug in at_work), day
 
 
 @settings(max_examples=40, deadline=None)
@@ -225,3 +226,41 @@ def test_block_minutes_are_the_block_scripts_minutes(intake: Intake) -> None:
     result: Plan = plan(intake, LIBRARY)
     for index, block in enumerate(result.schedule[:6]):
         assert script_for_block(result, index, LIBRARY).minutes == block.minutes
+
+
+def _work_spans(intake: Intake) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, _ in shifts(intake).values()]
+
+
+@SETTINGS
+@given(intakes())
+def test_no_block_inside_work_hours_needs_the_floor_or_kneeling(intake: Intake) -> None:
+    result = plan(intake, LIBRARY)
+    for block in result.schedule:
+        t = absolute(block.day, block.time)
+        at_work = any(
+            inside(t, start, end) or inside(start, t, t + block.minutes)
+            for start, end in _work_spans(intake)
+        )
+        if at_work:
+            floor = [s for s in block.exercises if "floor" in LIBRARY[s].demands]
+            assert not floor, (block, floor)
+        if block.kind == "break":
+            assert all(LIBRARY[s].at_work for s in block.exercises), block
+
+
+@SETTINGS
+@given(intakes())
+def test_every_listed_exercise_is_scheduled_or_left_out_with_a_reason(intake: Intake) -> None:
+    result = plan(intake, LIBRARY)
+    scheduled = {slug for block in result.schedule for slug in block.exercises}
+    assert scheduled <= {i.exercise for i in result.items}
+    for item in result.items:
+        if item.exercise in scheduled:
+            assert "Left out of this week's sessions" not in item.reason
+            continue
+        assert "Left out of this week's sessions: " in item.reason, item
+        name = LIBRARY[item.exercise].name
+        assert any(
+            name in r and "left out of this week's sessions: " in r for r in result.reasons
+        ), (name, result.reasons)

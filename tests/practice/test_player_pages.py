@@ -20,15 +20,16 @@ def monday(freeze: Callable[[datetime], None]) -> None:
 
 
 def test_a_blocks_script_plays_its_exercises_one_set_each(priya_client: Client) -> None:
-    data = priya_client.get("/api/v1/me/script?day=2026-11-23&block=1100").json()
-    assert data["block_time"] == "11:00" and data["kind"] == "break"
-    assert list(data["exercises"]) == ["seated-twist", "wall-angel"]
+    data = priya_client.get("/api/v1/me/script?day=2026-11-23&block=0930").json()
+    assert data["block_time"] == "09:30" and data["kind"] == "break"
+    assert sorted(data["exercises"]) == ["seated-twist", "thoracic-extension"]
     kinds = [s["kind"] for s in data["steps"]]
     assert kinds[0] == "intro" and kinds[-1] == "done" and "switch_sides" in kinds
     assert {s.get("sets") for s in data["steps"] if s.get("sets")} == {1}
     assert data["total_seconds"] == sum(s["seconds"] for s in data["steps"])
     assert (
-        data["exercises"]["wall-angel"]["illustration"] == "/exercises/wall-angel/illustration.svg"
+        data["exercises"]["seated-twist"]["illustration"]
+        == "/exercises/seated-twist/illustration.svg"
     )
 
 

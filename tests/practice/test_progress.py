@@ -55,7 +55,7 @@ def log(
 def test_the_calendar_marks_each_block_done_partly_or_not(
     priya: Patient, priya_client: Client
 ) -> None:
-    for at in ("09:30", "11:00", "13:30", "15:00", "16:30"):
+    for at in ("09:30", "11:00", "13:30", "15:00", "18:00"):
         log(priya, 23, at, 5, 4)  # Monday: all five
     log(priya, 24, "09:30", 5, 3)
     log(priya, 24, "11:00", 5, 5, done=False)  # Tuesday: one done, one partly

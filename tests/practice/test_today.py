@@ -48,7 +48,7 @@ def test_blocks_get_their_status_from_the_clock_and_the_logs(
         ("11:00", "now"),
         ("13:30", "next"),
         ("15:00", "later"),
-        ("16:30", "later"),
+        ("18:00", "later"),  # the after-work routine (floor exercises)
     ]
     log_block(priya, melbourne(*MONDAY, 9, 35), "09:30")
     log_block(priya, melbourne(*MONDAY, 11, 5), "11:00", completed=False)
@@ -102,7 +102,7 @@ def test_after_the_last_block_the_whole_routine_is_offered(
     priya: Patient, priya_client: Client, freeze: Callable[[datetime], None]
 ) -> None:
     freeze(melbourne(*MONDAY, 20, 0))
-    for at in ("09:30", "11:00", "13:30", "15:00", "16:30"):
+    for at in ("09:30", "11:00", "13:30", "15:00", "18:00"):
         log_block(priya, melbourne(*MONDAY, 9, 35), at)
     page = priya_client.get("/app/").content.decode()
     assert "All done for today. Well done." in page

@@ -136,6 +136,11 @@ def _summary(sessions: Sequence[tuple[str, str]]) -> str:
         return _("%(times)s (short breaks at work)") % {"times": _join(times)}
     if kinds <= {"morning", "evening"}:
         return _("%(times)s (the whole routine)") % {"times": _join(times)}
+    breaks = [time for time, kind in sessions if kind == "break"]
+    if breaks:
+        # Short breaks at work, then the routine outside work (the floor and kneeling exercises).
+        rest = [(time, kind) for time, kind in sessions if kind != "break"]
+        return "; ".join([_summary([(t, "break") for t in breaks]), _summary(rest)])
     return _join([f"{time} ({KIND_WORDS[kind]})" if kind else time for time, kind in sessions])
 
 

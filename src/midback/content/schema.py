@@ -128,6 +128,13 @@ class ExerciseSpec(_Strict):
             )
         return self
 
+    @property
+    def at_work(self) -> bool:
+        """Where it is done, from the file's demands: an exercise that needs the floor or
+        kneeling (`floor`) is for home; any other can be done at a desk or standing, so it may
+        go in a short break at work."""
+        return "floor" not in self.demands
+
     def breaks(self, constraints: set[str] | frozenset[str], gentle: bool = False) -> set[str]:
         """The demands of this exercise that the given constraints forbid."""
         demands = {str(d) for d in self.demands} - (

@@ -10,10 +10,16 @@ work unless there are no work days, breaks are not possible, the work is driving
 sits less than 4 hours at work in anything but desk work (then: the whole routine before and
 after work). Short breaks that cannot hold every exercise twice a day even every 45 minutes
 fall back to the whole routine before and after work, saying so.
+
+Where it is done: short breaks at work hold only exercises done seated or standing (the
+library's `at_work`: no `floor` demand); the floor and kneeling ones go to a routine after work
+(else before it), and a routine in a shift's last minutes keeps only the at-work ones. Each
+such decision, and any listed exercise that no block holds, is said in the reasons.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -50,7 +56,7 @@ def plan(
         items, choice_reasons = _tailor(intake, library, level, protocol)
         reasons += choice_reasons
     else:
-        items = list(items)
+        items = [i.model_copy(update={"reason": _plain(i.reason)}) for i in items]
         reasons.append("The program's exercises and doses as your practitioner set them.")
     cautions = sorted(constraints & set(CAUTION_CONSTRAINTS))
     if cautions:
@@ -69,6 +75,12 @@ def plan(
         reasons.append(_caution_reason(cautions))
 
     mode, mode_reason = choose_mode(intake, protocol)
+    if mode == "workday" and not any(library[i.exercise].at_work for i in items):
+        mode = "morning_evening"
+        mode_reason = (
+            "Every exercise in your program needs the floor or kneeling, so none fits a short "
+            "break at work: you get the whole routine before and after work instead."
+        )
     reasons.append(mode_reason)
     limit = intake.minutes_per_day
     week = Week(intake, items, library, protocol, mode)
@@ -92,8 +104,12 @@ def plan(
         )
     schedule, overlap_notes = to_blocks(results)
     reasons += _schedule_reasons(intake, protocol, mode, results, week)
+    where, items = _where_reasons(mode, schedule, week, items)
+    reasons += where
     reasons += _cut_reasons(results, limit)
     reasons += overlap_notes
+    unscheduled, items = _unscheduled(schedule, items, week, results, limit)
+    reasons += unscheduled
     reasons.append(f"Times are local to {intake.work.timezone}.")
     return Plan(
         status="ok",
@@ -275,6 +291,153 @@ def _schedule_reasons(
                 "shift then."
             )
     return reasons
+
+
+# Notes the planner adds to an item's reason; taken off before scheduling again, so a re-planned
+# program does not repeat them.
+_PLACE_NOTES = re.compile(
+    r"\s*(?:At work: not in your short breaks|Not in the routine at the end of|"
+    r"Left out of this week's sessions:)[^.]*\."
+)
+
+
+def _plain(reason: str) -> str:
+    return _PLACE_NOTES.sub("", reason).strip()
+
+
+def _names(slugs: Sequence[str], library: Library) -> str:
+    names = [library[s].name if s in library else s for s in slugs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+ROUTINE_WORDS = {
+    "after": "after-work",
+    "before": "before-work",
+    "after_shift": "after-shift",
+    "before_shift": "before-shift",
+}
+
+
+def _where_reasons(
+    mode: Mode, schedule: Sequence[Block], week: Week, items: Sequence[PlanItem]
+) -> tuple[list[str], list[PlanItem]]:
+    """Why the floor and kneeling exercises are not done at work, and where they are instead."""
+    home = week.home_only
+    work_days = [s.day for s in week.shifts]
+    if not home or not work_days:
+        return [], list(items)
+    library = week.library
+    names = _names(home, library)
+    need = "needs" if len(home) == 1 else "need"
+    at_home = {"after", "after_shift", "before", "before_shift"}
+    done: dict[str, list[int]] = defaultdict(list)  # slot words -> days
+    missing: list[int] = []
+    for day in work_days:
+        blocks = [
+            b
+            for b in schedule
+            if b.anchor == DAYS[day] and b.kind in at_home and set(home) & set(b.exercises)
+        ]
+        if blocks:
+            done[f"{ROUTINE_WORDS[blocks[0].kind or 'after']} routine ({blocks[0].time})"].append(
+                day
+            )
+        else:
+            missing.append(day)
+    they = "it is" if len(home) == 1 else "they are"
+    come = "it comes" if len(home) == 1 else "they come"
+    off = [d for d in range(7) if d not in work_days]
+    if mode == "workday":
+        where = " or ".join(f"in your {words}" for words in done)
+        reason = (
+            f"At work: only exercises done seated or standing in your short breaks. {names} "
+            f"{need} the floor or kneeling, so "
+            + (f"on work days {they} {where}" if where else f"{they} not done on work days")
+            + ((" and on your days off" if where else f"; {come} on your days off") if off else "")
+            + "."
+        )
+        note = "At work: not in your short breaks, as it needs the floor or kneeling; " + (
+            f"it is {where} on work days." if where else "it is not done on work days."
+        )
+    else:
+        ends = [b for b in schedule if b.kind in ("after", "after_shift")]
+        ends_at_work = [b for b in ends if not set(home) & set(b.exercises)]
+        if not ends_at_work:
+            return [], list(items)
+        around = "your shift" if week.shift_words else "work"
+        reason = (
+            f"The routine in the last minutes of {around} has only the exercises done seated "
+            f"or standing: {names} {need} the floor or kneeling, so {they} in the routine "
+            "before it" + (" and on your days off." if off else ".")
+        )
+        note = (
+            f"Not in the routine at the end of {around}, as it needs the floor or kneeling; "
+            "it is in the routine before it."
+        )
+    reasons = [reason]
+    shift_of = {s.day: s for s in week.shifts}
+    no_time = [d for d in missing if week.home_slot(shift_of[d]) is None]
+    if mode == "workday" and no_time:
+        reasons.append(
+            f"On {_days(no_time)} there is no time for a routine outside work, so {names} "
+            + ("is" if len(home) == 1 else "are")
+            + (" done only on your days off." if off else " not done on those days.")
+        )
+    updated = [
+        i.model_copy(update={"reason": f"{_plain(i.reason)} {note}".strip()})
+        if i.exercise in home
+        else i
+        for i in items
+    ]
+    return reasons, updated
+
+
+def _unscheduled(
+    schedule: Sequence[Block],
+    items: Sequence[PlanItem],
+    week: Week,
+    results: Sequence[DayResult],
+    limit: int,
+) -> tuple[list[str], list[PlanItem]]:
+    """Every listed exercise is in some block, or it is said here that it is left out, and why."""
+    library = week.library
+    scheduled = {slug for block in schedule for slug in block.exercises}
+    missing = [i.exercise for i in items if i.exercise not in scheduled]
+    if not missing:
+        return [], list(items)
+    whys: dict[str, list[str]] = defaultdict(list)
+    for slug in missing:
+        if not schedule:
+            why = "there is no time for a session in your week (you are at work or asleep then)"
+        elif week.mode == "workday" and slug in week.home_only:
+            why = (
+                "{it} {needs} the floor or kneeling, which is not done at work, and there is no "
+                "routine outside work or day off"
+            )
+        elif any(r.cut for r in results):
+            why = f"there is no room for {{it}} in your {limit} minutes a day"
+        else:
+            why = "no session this week has room for {it}"
+        whys[why].append(slug)
+    reasons = []
+    notes = {}
+    for why, slugs in whys.items():
+        one = len(slugs) == 1
+        words = why.format(it="it" if one else "they", needs="needs" if one else "need")
+        words = words.replace("for they", "for them")
+        reasons.append(
+            f"{_names(slugs, library)} {'is' if one else 'are'} left out of this week's "
+            f"sessions: {words}."
+        )
+        for slug in slugs:
+            notes[slug] = f"Left out of this week's sessions: {why.format(it='it', needs='needs')}."
+    updated = [
+        i.model_copy(update={"reason": f"{_plain(i.reason)} {notes[i.exercise]}".strip()})
+        if i.exercise in notes
+        else i
+        for i in items
+    ]
+    return reasons, updated
 
 
 def _cut_reasons(results: Sequence[DayResult], limit: int) -> list[str]:

@@ -105,6 +105,7 @@ class DayResult:
     blocks: list[tuple[int, BlockKind, tuple[str, ...], int]]
     cut: str = ""
     interval: int | None = None
+    kept: int = 0  # in a shortened routine: how many exercises it kept
 
 
 @dataclass
@@ -123,6 +124,10 @@ class Week:
         self.shifts = shifts_of(self.intake)
         self.order = [item.exercise for item in self.items]
         self.by_slug = {item.exercise: item for item in self.items}
+        # Where each is done: short breaks at work take only what can be done at a desk or
+        # standing; the floor and kneeling ones go to a routine outside work.
+        self.at_work = [slug for slug in self.order if self.library[slug].at_work]
+        self.home_only = [slug for slug in self.order if not self.library[slug].at_work]
         p = self.protocol
         self.preferred = (
             p.break_interval_yes_minutes
@@ -130,6 +135,7 @@ class Week:
             else p.break_interval_sometimes_minutes
         )
         self.shift_words = self.intake.work.type == "shift" or self.intake.work.overnight
+        self.turn = 0  # where the next shortened routine starts in the exercise order
 
     # --- durations -----------------------------------------------------------------------------
 
@@ -177,32 +183,64 @@ class Week:
         return slots
 
     def pack(self, slots: list[int], lowering: int) -> list[tuple[str, ...]]:
-        """Rotate the exercises through the slots, one or two to a block of at most 3 minutes."""
+        """Rotate the exercises done at work through the slots, one or two to a block of at most
+        3 minutes."""
         p = self.protocol
-        n = len(self.order)
+        order = self.at_work
+        n = len(order)
         if n == 0:
             return []
         limit = p.block_max_minutes * 60
         blocks = []
         i = 0
         for _ in slots:
-            content = [self.order[i % n]]
+            content = [order[i % n]]
             i += 1
             while len(content) < min(p.block_max_exercises, n):
-                candidate = (*content, self.order[i % n])
+                candidate = (*content, order[i % n])
                 if self.seconds(lowering, True, candidate) > limit:
                     break
-                content.append(self.order[i % n])
+                content.append(order[i % n])
                 i += 1
             blocks.append(tuple(content))
         return blocks
 
     def covered(self, blocks: list[tuple[str, ...]]) -> bool:
         counts = Counter(slug for block in blocks for slug in block)
-        return all(counts[slug] >= self.protocol.times_per_day for slug in self.order)
+        return all(counts[slug] >= self.protocol.times_per_day for slug in self.at_work)
+
+    def home_slot(self, shift: Shift) -> Slot | None:
+        """Where a work day's floor and kneeling exercises go: the routine after work, else the
+        one before it; never one inside the shift. None when neither is free."""
+        slots = [slot for slot in self.routine_slots(shift.day) if not slot.ends_at]
+        after = [slot for slot in slots if slot.kind in ("after", "after_shift")]
+        chosen = after or slots
+        return chosen[0] if chosen else None
 
     def break_options(self, shift: Shift, lowering: int) -> list[DayResult]:
-        """A work day's ways of doing short breaks, from the most to the fewest blocks."""
+        """A work day's ways of doing short breaks, from the most to the fewest blocks, each with
+        the floor and kneeling exercises in a routine outside work (then without it)."""
+        options = self._break_only_options(shift, lowering)
+        home = self.home_slot(shift)
+        if not options or not self.home_only or home is None:
+            return options
+        exercises = tuple(self.home_only)
+        block = self._place(home, exercises, self.minutes(lowering, False, exercises))
+        names = " and ".join(self.library[s].name for s in exercises)
+        with_home = [DayResult(o.anchor, [*o.blocks, block], o.cut, o.interval) for o in options]
+        without = [
+            DayResult(
+                o.anchor,
+                list(o.blocks),
+                (o.cut + ", and " if o.cut else "") + f"the routine outside work with {names} "
+                "left out",
+                o.interval,
+            )
+            for o in options
+        ]
+        return with_home + without
+
+    def _break_only_options(self, shift: Shift, lowering: int) -> list[DayResult]:
         p = self.protocol
         step = p.break_interval_step_minutes
         start = None
@@ -295,29 +333,51 @@ class Week:
             return [DayResult(day, [])]
         options = []
         full = tuple(self.order)
-        minutes = self.minutes(lowering, False, full)
-        options.append(DayResult(day, [self._place(s, full, minutes) for s in slots]))
+        options.append(DayResult(day, self._routines(slots, full, lowering)))
         first = slots[0]
         if len(slots) > 1:
             options.append(
                 DayResult(
                     day,
-                    [self._place(first, full, minutes)],
+                    self._routines([first], full, lowering),
                     f"the {slots[1].kind} routine left out",
                 )
             )
+        # A shortened routine starts where the last one stopped, so across the week every
+        # exercise still comes; in short-break mode the floor and kneeling ones come first, as
+        # breaks at work never hold them.
+        base = tuple(self.home_only) + tuple(self.at_work) if self.mode == "workday" else full
+        turn = self.turn % len(base)
+        turned = base[turn:] + base[:turn]
         for keep in range(len(full) - 1, 0, -1):
-            part = full[:keep]
-            left_out = ", ".join(self.library[s].name for s in full[keep:])
+            part = turned[:keep]
+            left_out = ", ".join(self.library[s].name for s in turned[keep:])
             options.append(
                 DayResult(
                     day,
-                    [self._place(first, part, self.minutes(lowering, False, part))],
+                    self._routines([first], part, lowering),
                     (f"the {slots[1].kind} routine left out, and " if len(slots) > 1 else "")
                     + f"{left_out} left out of the {first.kind} routine",
+                    kept=keep,
                 )
             )
         return options
+
+    def _routines(
+        self, slots: Sequence[Slot], exercises: tuple[str, ...], lowering: int
+    ) -> list[tuple[int, BlockKind, tuple[str, ...], int]]:
+        """A routine in each slot. One in a shift's last minutes is at work, so it keeps only the
+        exercises done at a desk or standing (the others are in the routine before the shift)."""
+        blocks = []
+        for slot in slots:
+            content = (
+                tuple(s for s in exercises if self.library[s].at_work)
+                if slot.ends_at
+                else exercises
+            )
+            if content:
+                blocks.append(self._place(slot, content, self.minutes(lowering, False, content)))
+        return blocks
 
     @staticmethod
     def _place(
@@ -345,6 +405,7 @@ class Week:
         for lowering in range((self.max_lowering() if lower else 0) + 1):
             cost = 0
             chosen = []
+            self.turn = 0
             for day in range(7):
                 options = self.options(day, lowering)
                 if not options:
@@ -359,6 +420,7 @@ class Week:
                     index = len(options) - 1
                 cost += index
                 chosen.append(options[index])
+                self.turn += options[index].kept
             if cost >= _NO_FIT * 7:
                 continue
             if best is None or cost < best[0]:
