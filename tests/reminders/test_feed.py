@@ -154,8 +154,10 @@ def test_mozillas_ical_js_reads_the_feed(noah: Person) -> None:
         timeout=60,
     )
     events = json.loads(result.stdout)
-    assert len(events) > 60
     ours = {str(e["UID"]): e for e in Calendar.from_ical(body).events}
+    # Every event Python reads, ical.js reads too (how many depends on the weekdays the feed's
+    # weeks cover, so on the date: about two a weekday).
+    assert len(events) == len(ours) >= 30
     for event in events:
         assert event["zone"] == "America/New_York" and event["alarms"] == 1
         assert event["local"][11:16] in {"10:15", "14:30"}
