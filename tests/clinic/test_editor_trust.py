@@ -66,6 +66,23 @@ def versions(side: Side) -> int:
     return ProgramVersion.objects.filter(program__patient=side.patient).count()
 
 
+def save_shown(harbour: Side, url: str, shown: Any, *, budget: str, reason: str) -> Any:
+    """Save the rows the editor showed, on 5 minutes a day morning and evening, with the
+    practitioner's budget choice (keep or fit) and reason."""
+    return harbour.client.post(
+        url,
+        post_rows(
+            harbour,
+            shown,
+            action="save",
+            minutes_per_day=5,
+            preference="morning_evening",
+            budget=budget,
+            reason=reason,
+        ),
+    )
+
+
 def test_the_editor_shows_minutes_a_day_against_the_budget(harbour: Side) -> None:
     html = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/program/").content.decode()
     assert re.search(
@@ -108,18 +125,7 @@ def test_over_the_budget_it_shows_the_doses_as_set_and_saves_them_when_kept(
     assert "You chose to keep these doses." in kept
     assert 'name="budget" value="keep"' in kept
     shown = shown_rows(kept)
-    response = harbour.client.post(
-        url,
-        post_rows(
-            harbour,
-            shown,
-            action="save",
-            minutes_per_day=5,
-            preference="morning_evening",
-            budget="keep",
-            reason="Top doses",
-        ),
-    )
+    response = save_shown(harbour, url, shown, budget="keep", reason="Top doses")
     assert response.status_code == 302
     latest = ProgramVersion.objects.filter(program__patient=harbour.patient).latest("number")
     assert latest.number == 2
@@ -140,18 +146,7 @@ def test_fitting_to_the_budget_shows_the_new_numbers_and_saves_exactly_them(
     assert shown != typed  # lowered, and the table says so before anything is saved
     assert "The doses below were changed to fit" in fitted
     assert versions(harbour) == 1
-    response = harbour.client.post(
-        url,
-        post_rows(
-            harbour,
-            shown,
-            action="save",
-            minutes_per_day=5,
-            preference="morning_evening",
-            budget="fit",
-            reason="Fit",
-        ),
-    )
+    response = save_shown(harbour, url, shown, budget="fit", reason="Fit")
     assert response.status_code == 302
     latest = ProgramVersion.objects.filter(program__patient=harbour.patient).latest("number")
     assert saved_rows(latest) == shown
