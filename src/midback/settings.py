@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "csp",
     "midback.core",
     "midback.content",
+    "midback.care",
     "midback.clinic",
     "midback.practice",
     "midback.reminders",
