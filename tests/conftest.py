@@ -114,6 +114,15 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
         yield Clock(traveller)
 
 
+@pytest.fixture(autouse=True)
+def fresh_frozen_cache() -> None:
+    """Each test's database hands out ids afresh: forget this process's copy of cached bytes
+    (the shared cache lives in the test database and rolls back with it)."""
+    from midback.frozen import forget_local
+
+    forget_local()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Static files under their content-hashed names, as `serve` and a deployment have them.

@@ -26,6 +26,7 @@ from midback.practice.devices import (
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, SessionLog
 from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.practice.week import today_for
 
 router = Router(tags=["patient"], auth=DeviceCookie())
 
@@ -51,40 +52,25 @@ class TodayOut(Schema):
     blocks: list[BlockOut]
 
 
-def _play_url(day: date, key: str) -> str:
-    return reverse("practice:play", args=[day.isoformat(), key])
-
-
 @router.get("/today", response=TodayOut, summary="Today's blocks in the patient's time zone")
 def today(request: HttpRequest) -> dict[str, Any]:
     patient = patient_of(request)
-    now = programs.local_now(patient, timezone.now())
-    version = programs.current_version(patient)
-    if version is None:
-        return {
-            "date": now.date(),
-            "time_zone": patient.time_zone,
-            "day_off": False,
-            "program_version": None,
-            "blocks": [],
-        }
-    logged = programs.logged_blocks(patient, now.date())
-    blocks = programs.day_blocks(programs.parse_plan(version.plan), now.date(), now, logged)
+    day = today_for(patient, timezone.now())
     return {
-        "date": now.date(),
+        "date": day.day,
         "time_zone": patient.time_zone,
-        "day_off": programs.is_day_off(version, now.date()),
-        "program_version": version.pk,
+        "day_off": day.day_off,
+        "program_version": day.version_id,
         "blocks": [
             {
-                "time": b.time.strftime("%H:%M"),
-                "exercises": b.exercises,
-                "minutes": b.minutes,
-                "kind": b.kind,
+                "time": b.time,
+                "exercises": b.planned.exercises,
+                "minutes": b.planned.minutes,
+                "kind": b.planned.kind,
                 "status": b.status,
-                "play_url": _play_url(b.day, b.key),
+                "play_url": b.play_url,
             }
-            for b in blocks
+            for b in day.blocks
         ],
     }
 

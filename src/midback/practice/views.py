@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from midback.clinic.models import Patient
-from midback.plans import stop_reasons
 from midback.practice import programs
 from midback.practice.accounts import (
     AccountForm,
@@ -48,10 +47,11 @@ from midback.practice.devices import (
     set_device_cookie,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
+from midback.practice.models import CheckIn, DeviceSession
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn
+from midback.practice.week import play_url, today_for
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
 # Ten tries in ten minutes per address is plenty for a person and useless for guessing.
@@ -125,45 +125,17 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 @patient_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
+    """The day's blocks: the cached week of the current version plus the day's logs."""
     patient = _patient(request)
-    now = programs.local_now(patient, timezone.now())
-    version = programs.current_version(patient)
-    context: dict[str, Any] = {
-        "patient": patient,
-        "now": now,
-        "version": version,
-        "section": "today",
-    }
-    if version is not None:
-        plan = programs.parse_plan(version.plan)
-        blocks = programs.day_blocks(
-            plan, now.date(), now, programs.logged_blocks(patient, now.date())
-        )
-        library = programs.version_library(version)
-        names = {slug: spec.name for slug, spec in library.items()}
-        start = next((b for b in blocks if b.status in ("now", "next")), None)
+    day = today_for(patient, timezone.now())
+    context: dict[str, Any] = {"patient": patient, "now": day.now, "section": "today"}
+    if day.week is not None:
         context.update(
-            blocks=[(b, [names.get(s, s) for s in b.exercises]) for b in blocks],
-            start=start,
-            day_off=programs.is_day_off(version, now.date()),
-            items=[(item, names.get(item.exercise, item.exercise)) for item in plan.items],
-            full_url=reverse("practice:play", args=[now.date().isoformat(), programs.FULL]),
-            checkin_due=not CheckIn.objects.filter(
-                patient=patient, day__gt=now.date() - timedelta(days=7)
-            ).exists(),
-            done_count=sum(1 for b in blocks if b.status == "done"),
-            stops=[
-                {
-                    "name": names.get(log.exercise, log.exercise),
-                    "time": log.session.block_time,
-                    "reason": stop_reasons.BY_CODE.get(log.stop_reason),
-                }
-                for log in ExerciseLog.objects.filter(
-                    session__patient=patient, session__block_day=now.date(), stopped=True
-                )
-                .select_related("session")
-                .order_by("session__started_at")
-            ],
+            week=day.week,
+            today=day,
+            start=day.start,
+            blocks=day.blocks,
+            full_url=play_url(day.day, programs.FULL),
         )
     return render(request, "practice/today.html", context)
 

@@ -1,0 +1,288 @@
+"""Today, as a pipeline: cached week -> the day's blocks -> per-day adjustments -> statuses.
+
+A program version never changes, so everything that depends only on it (each weekday's blocks
+with exercise names, the item list with doses in words, the note, which days are off work) is
+built once into a `week` and kept as JSON bytes in the shared cache (`midback.frozen`). A
+request then adds the small per-day part: the current version's id with whether a check-in is
+due (one query), the day's logs (one query; a second only on a day something was stopped).
+
+Per-day adjustments are plain functions `DayPlan -> DayPlan`, listed in `ADJUSTMENTS` and run in
+order before statuses are worked out: one may move a break around calendar busy time, another
+may add a notice (the next clinic visit). They see the day's planned blocks and the per-day
+facts, and return a new `DayPlan`; the week itself is never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+import orjson
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import get_language, gettext, ngettext
+
+from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.frozen import frozen_bytes
+from midback.plans import stop_reasons
+from midback.plans.schema import PlanItem, parse_plan
+from midback.practice import programs
+from midback.practice.models import CheckIn, ExerciseLog, SessionLog
+
+# Bump when the week's JSON changes shape: old entries are then simply never read again.
+WEEK_FORMAT = 1
+CHECKIN_EVERY = timedelta(days=7)
+
+
+def dose_words(item: PlanItem) -> str:
+    """The dose as the Today page says it: "2 × 10 reps", "1 × 5 reps, hold 5 s each side"."""
+    text = f"{item.sets} × {item.reps} {gettext('reps')}" if item.reps else ""
+    if item.hold_seconds:
+        text += (", " if text else "") + f"{gettext('hold')} {item.hold_seconds} s"
+    if item.per_side:
+        text += f" {gettext('each side')}"
+    return text
+
+
+def build_week(version: ProgramVersion) -> dict[str, Any]:
+    """Everything about a program version the patient's day needs, as plain JSON."""
+    plan = parse_plan(version.plan)
+    library = programs.version_library(version)
+    names = {slug: spec.name for slug, spec in library.items()}
+    monday = date(2024, 1, 1)  # any Monday: the weekday is all `is_day_off` reads
+    days: dict[str, Any] = {}
+    for n, weekday in enumerate(programs.DAYS):
+        blocks = []
+        for block in programs.blocks_on(plan, monday + timedelta(days=n)):
+            blocks.append(
+                {
+                    "time": block.time,
+                    "key": block.time.replace(":", ""),
+                    "exercises": list(block.exercises),
+                    "names": [names.get(s, s) for s in block.exercises],
+                    "minutes": block.minutes,
+                    "kind": block.kind,
+                    "about": ngettext(
+                        "About %(minutes)s minute.", "About %(minutes)s minutes.", block.minutes
+                    )
+                    % {"minutes": block.minutes},
+                }
+            )
+        day_off = programs.is_day_off(version, monday + timedelta(days=n))
+        days[weekday] = {"day_off": day_off, "blocks": blocks}
+    return {
+        "version": version.pk,
+        "number": version.number,
+        "note": version.note_to_patient,
+        "names": names,
+        "items": [
+            {
+                "exercise": item.exercise,
+                "name": names.get(item.exercise, item.exercise),
+                "dose": dose_words(item),
+                "reason": item.reason,
+                "url": reverse("content:detail", args=[item.exercise]),
+            }
+            for item in plan.items
+        ],
+        "days": days,
+    }
+
+
+def week_key(version_id: int, created_at: datetime) -> str:
+    # Versions are immutable: id plus creation instant names one for good. The language is in
+    # the key because the week holds words.
+    return f"{version_id}:{created_at.isoformat()}:{get_language() or ''}"
+
+
+def week_of(version_id: int, created_at: datetime) -> dict[str, Any]:
+    """The cached week of a program version (built on first use anywhere, then shared)."""
+
+    def build() -> bytes:
+        version = ProgramVersion.objects.get(pk=version_id)
+        return orjson.dumps(build_week(version))
+
+    week: dict[str, Any] = orjson.loads(
+        frozen_bytes("week", WEEK_FORMAT, week_key(version_id, created_at), build)
+    )
+    return week
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One block as planned for a day (after adjustments), before its status is known."""
+
+    time: str  # "09:30", local
+    key: str  # "0930", the block's URL form
+    exercises: list[str]
+    names: list[str]
+    minutes: int
+    kind: str | None
+    about: str  # "About 2 minutes."
+    moved_from: str | None = None  # set by an adjustment that moved the block
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """What an adjustment sees and returns: the patient's local day and its planned blocks."""
+
+    patient: Patient
+    day: date
+    now: datetime  # local, in the patient's zone
+    blocks: list[Planned]
+    week: dict[str, Any]
+    notices: list[dict[str, Any]] = field(default_factory=list)  # shown above the blocks
+
+
+Adjustment = Callable[[DayPlan], DayPlan]
+# Run in order on every Today (page and API). Issue 21 (breaks around calendar busy time) and
+# issue 20 ("Next visit") add theirs here.
+ADJUSTMENTS: list[Adjustment] = []
+
+
+@dataclass(frozen=True)
+class TodayBlock:
+    """A planned block with its status: done | partial | now | next | later | missed."""
+
+    planned: Planned
+    day: date
+    status: str
+    play_url: str
+
+    @property
+    def time(self) -> str:
+        return self.planned.time
+
+
+@dataclass(frozen=True)
+class Stop:
+    name: str
+    time: time | None
+    reason: stop_reasons.StopReason | None
+
+
+@dataclass(frozen=True)
+class Today:
+    """The patient's day, ready to render or serialise."""
+
+    day: date
+    now: datetime
+    version_id: int | None
+    week: dict[str, Any] | None
+    blocks: list[TodayBlock]
+    notices: list[dict[str, Any]]
+    checkin_due: bool
+    stops: list[Stop]
+
+    @property
+    def day_off(self) -> bool:
+        return bool(self.week and self.week["days"][programs.DAYS[self.day.weekday()]]["day_off"])
+
+    @property
+    def start(self) -> TodayBlock | None:
+        return next((b for b in self.blocks if b.status in ("now", "next")), None)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for b in self.blocks if b.status == "done")
+
+
+@cache
+def _play_pattern() -> str:
+    return reverse("practice:play", args=["DAY", "BLOCK"])
+
+
+def play_url(day: date, key: str) -> str:
+    """The player's address for a block (one reverse per process, not per block)."""
+    return _play_pattern().replace("DAY", day.isoformat(), 1).replace("BLOCK", key, 1)
+
+
+def day_blocks(plan: DayPlan, logged: dict[time | None, bool]) -> list[TodayBlock]:
+    """Statuses from the clock and the logs (the rules of `programs.day_blocks`)."""
+    out: list[TodayBlock] = []
+    next_given = False
+    zone = plan.now.tzinfo
+    for block in sorted(plan.blocks, key=lambda b: b.time):
+        at = time.fromisoformat(block.time)
+        starts = datetime.combine(plan.day, at, tzinfo=zone)
+        if at in logged:
+            status = "done" if logged[at] else "partial"
+        elif starts <= plan.now < starts + programs.DUE_WINDOW:
+            status = "now"
+        elif plan.now >= starts + programs.DUE_WINDOW:
+            status = "missed"
+        elif not next_given:
+            status, next_given = "next", True
+        else:
+            status = "later"
+        out.append(TodayBlock(block, plan.day, status, play_url(plan.day, block.key)))
+    return out
+
+
+def _current(patient: Patient, day: date) -> tuple[int | None, datetime | None, bool]:
+    """(current version id, its creation instant, check-in due?) in one query."""
+    recent = CheckIn.objects.filter(patient=OuterRef("patient"), day__gt=day - CHECKIN_EVERY)
+    row = (
+        Program.objects.filter(patient=patient)
+        .annotate(checked_in=Exists(recent))
+        .values_list("current_id", "current__created_at", "checked_in")
+        .first()
+    )
+    if row is None or row[0] is None:
+        return None, None, False
+    return row[0], row[1], not row[2]
+
+
+def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[Any, bool], list]:
+    """The day's logs as block time -> completed, and what was stopped (second query only then)."""
+    logged: dict[time | None, bool] = {}
+    any_stopped = False
+    for block_time, completed, stopped in SessionLog.objects.filter(
+        patient=patient, block_day=day
+    ).values_list("block_time", "completed", "stopped"):
+        logged[block_time] = logged.get(block_time, False) or completed
+        any_stopped = any_stopped or stopped
+    stops = []
+    if any_stopped:
+        stops = [
+            Stop(
+                names.get(log.exercise, log.exercise),
+                log.session.block_time,
+                stop_reasons.BY_CODE.get(log.stop_reason),
+            )
+            for log in ExerciseLog.objects.filter(
+                session__patient=patient, session__block_day=day, stopped=True
+            )
+            .select_related("session")
+            .order_by("session__started_at")
+        ]
+    return logged, stops
+
+
+def today_for(patient: Patient, now: datetime) -> Today:
+    """The patient's day at `now`: cached week -> day's blocks -> adjustments -> statuses."""
+    local = programs.local_now(patient, now)
+    day = local.date()
+    version_id, created_at, checkin_due = _current(patient, day)
+    if version_id is None or created_at is None:
+        return Today(day, local, None, None, [], [], False, [])
+    week = week_of(version_id, created_at)
+    planned = [Planned(**b) for b in week["days"][programs.DAYS[day.weekday()]]["blocks"]]
+    plan = DayPlan(patient=patient, day=day, now=local, blocks=planned, week=week)
+    for adjust in ADJUSTMENTS:
+        plan = adjust(plan)
+    logged, stops = _day_logs(patient, day, week["names"])
+    return Today(
+        day=day,
+        now=local,
+        version_id=version_id,
+        week=week,
+        blocks=day_blocks(plan, logged),
+        notices=plan.notices,
+        checkin_due=checkin_due,
+        stops=stops,
+    )
+
