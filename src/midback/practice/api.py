@@ -131,10 +131,12 @@ class ScriptQuery(Schema):
     summary="The session script of one block (`block=HHMM`) or of the whole routine (`full`)",
 )
 def session_script(request: HttpRequest, query: Query[ScriptQuery]) -> Any:
+    # Bytes built once per version and block (shared cache), not a dict validated per request.
     try:
-        return programs.player_data(patient_of(request), query.day, query.block)
+        body = programs.player_json(patient_of(request), query.day, query.block)
     except LogError as exc:
         return _log_error(request, exc)
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.post(

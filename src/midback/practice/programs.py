@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.content.loader import Library
+from midback.frozen import frozen_bytes
 from midback.plans import stop_reasons
 from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schema import Block, Plan, PlanItem, parse_plan
@@ -187,8 +191,66 @@ def logged_blocks(patient: Patient, day: date) -> dict[time | None, bool]:
     return logged
 
 
-def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
-    """Everything the player needs for one block, as JSON: the script, names, pictures, safety.
+# Bump when the cached script JSON changes shape (old entries are then never read again).
+SCRIPT_FORMAT = 1
+
+
+def current_stamp(patient: Patient) -> tuple[int, datetime] | None:
+    """The current version's id and creation instant (what names it for good), in one query."""
+    row = (
+        Program.objects.filter(patient=patient)
+        .values_list("current_id", "current__created_at")
+        .first()
+    )
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return row[0], row[1]
+
+
+def _script_part(version_id: int, created_at: datetime, day: date, at: time | None) -> bytes:
+    """The part of the player's JSON that depends only on the version and the block, built once
+    and kept in the shared cache; `null` when the version has no block then."""
+    weekday = DAYS[day.weekday()] if at is not None else ""
+    key = f"{version_id}:{created_at.isoformat()}:{weekday}:{block_key(at)}:{get_language()}"
+
+    def build() -> bytes:
+        version = ProgramVersion.objects.get(pk=version_id)
+        block = None
+        if at is not None:
+            block = find_block(parse_plan(version.plan), day, at)
+            if block is None:
+                return b"null"
+        steps_script, library = script_for(version, block)
+        used = {s.exercise for s in steps_script.steps}
+        return orjson.dumps(
+            {
+                "program_version": version.pk,
+                "block_time": at.strftime("%H:%M") if at else None,
+                "kind": block.kind if block else None,
+                "total_seconds": steps_script.total_seconds,
+                "steps": [s.model_dump(exclude_none=True) for s in steps_script.steps],
+                "exercises": {
+                    slug: {
+                        "name": spec.name,
+                        "illustration": reverse("content:illustration", args=[slug]),
+                    }
+                    for slug, spec in library.items()
+                    if slug in used
+                },
+            }
+        )
+
+    return frozen_bytes("script", SCRIPT_FORMAT, key, build)
+
+
+@cache
+def _stop_json(zone: str, language: str | None) -> bytes:
+    return orjson.dumps(stop_reasons.for_player(zone))
+
+
+def player_json(patient: Patient, day: date, key: str) -> bytes:
+    """Everything the player needs for one block, as JSON bytes: the script, names, pictures,
+    safety. The version's part comes from the shared cache; the day and the zone are added.
 
     Raises `LogError` for a malformed block key and `Http404` for a block that is not there.
     """
@@ -196,31 +258,18 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
         at = parse_block_key(key)
     except ValueError:
         raise LogError("block", "block must be HHMM (such as 0930) or 'full'", "invalid") from None
-    version = current_version(patient)
-    if version is None:
+    stamp = current_stamp(patient)
+    if stamp is None:
         raise Http404("No program yet")
-    plan = parse_plan(version.plan)
-    block = None
-    if at is not None:
-        block = find_block(plan, day, at)
-        if block is None:
-            raise Http404("No block then")
-    steps_script, library = script_for(version, block)
-    return {
-        "program_version": version.pk,
-        "day": day.isoformat(),
-        "time_zone": str(zone_of(patient)),
-        "block_time": at.strftime("%H:%M") if at else None,
-        "kind": block.kind if block else None,
-        "total_seconds": steps_script.total_seconds,
-        "steps": [s.model_dump(exclude_none=True) for s in steps_script.steps],
-        "exercises": {
-            slug: {
-                "name": spec.name,
-                "illustration": reverse("content:illustration", args=[slug]),
-            }
-            for slug, spec in library.items()
-            if any(s.exercise == slug for s in steps_script.steps)
-        },
-        "stop": stop_reasons.for_player(str(zone_of(patient))),
-    }
+    part = _script_part(stamp[0], stamp[1], day, at)
+    if part == b"null":
+        raise Http404("No block then")
+    zone = str(zone_of(patient))
+    head = orjson.dumps({"day": day.isoformat(), "time_zone": zone})
+    return head[:-1] + b',"stop":' + _stop_json(zone, get_language()) + b"," + part[1:]
+
+
+def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
+    """`player_json` as a dict (for the player page, which adds its own addresses)."""
+    data: dict[str, Any] = orjson.loads(player_json(patient, day, key))
+    return data

@@ -285,4 +285,3 @@ def today_for(patient: Patient, now: datetime) -> Today:
         checkin_due=checkin_due,
         stops=stops,
     )
-
