@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
+import orjson
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
@@ -13,6 +11,7 @@ from midback.api import ErrorOut
 from midback.content.access import get_library_exercise, library_exercises
 from midback.content.models import Exercise
 from midback.content.schema import ExerciseSpec
+from midback.frozen import digest, frozen_bytes
 
 router = Router(tags=["library"])
 
@@ -99,30 +98,28 @@ def exercise_out(exercise: Exercise) -> dict[str, object]:
     }
 
 
-# Serialised answers by the versions they were made from: a version never changes, so an entry
-# is right for as long as those versions are current, and a new version makes a new key.
-_cache: dict[tuple[int, ...], tuple[bytes, str]] = {}
+# Bump when the list's JSON changes shape (old cache entries are then never read again).
+LIST_FORMAT = 1
 
 
-def _cached_json(exercises: list[Exercise]) -> tuple[bytes, str]:
-    key = tuple(e.current_id or 0 for e in exercises)
-    if key not in _cache:
-        body = json.dumps(
-            [
-                ExerciseOut.model_validate(exercise_out(e)).model_dump(mode="json")
-                for e in exercises
-            ],
-            ensure_ascii=False,
-        ).encode()
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-    return _cache[key]
+def _list_json() -> tuple[bytes, str]:
+    """The list as bytes, built once per set of current exercise versions (a version never
+    changes) and shared by every worker; a request only reads which versions are current."""
+    current = list(library_exercises().values_list("current_id", flat=True))
+    key = digest(current)
+
+    def build() -> bytes:
+        exercises = library_exercises().filter(current_id__in=current)
+        return orjson.dumps(
+            [ExerciseOut.model_validate(exercise_out(e)).model_dump(mode="json") for e in exercises]
+        )
+
+    return frozen_bytes("library", LIST_FORMAT, key, build), f'"{LIST_FORMAT}-{key}"'
 
 
 @router.get("exercises", response=list[ExerciseOut], summary="List the exercise library")
 def list_exercises(request: HttpRequest) -> HttpResponse:
-    body, etag = _cached_json(list(library_exercises()))
+    body, etag = _list_json()
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
