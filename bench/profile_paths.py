@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings")
-from bench_patient_pages import setup  # noqa: E402
+from bench_patient_pages import setup
 
 
 def mean_ms(call: Callable[[], Any], calls: int) -> float:

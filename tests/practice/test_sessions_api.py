@@ -208,16 +208,23 @@ def test_a_stopped_exercise_marks_the_session_stopped_and_hurt(
     assert (stopped.hurt, stopped.stop_reason, stopped.pain_during) == (True, "numbness", 6)
 
 
-def test_a_stored_session_updates_the_clinics_daily_rollup(
-    priya: Patient, priya_client: Client
+def test_a_stored_session_updates_the_clinics_daily_rollup_after_its_commit(
+    priya: Patient, priya_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     data = body(
         priya,
         completed=False,
         exercises=[exercise(stopped=True, stop_reason="numbness", pain_during=6)],
     )
-    post(priya_client, data)
-    post(priya_client, data)  # a replay changes nothing
+    with django_capture_on_commit_callbacks() as pending:
+        post(priya_client, data)
+    # The durable part is stored; the rollup waits for the commit.
+    assert SessionLog.objects.filter(patient=priya).count() == 1
+    assert not PatientDay.objects.filter(patient=priya).exists()
+    assert len(pending) == 1
+    pending[0]()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(priya_client, data)  # a replay changes nothing
     day = PatientDay.objects.get(patient=priya)
     assert (day.sessions_partial, day.stops, day.pain_during_max) == (1, 1, 6)
     priya.refresh_from_db()

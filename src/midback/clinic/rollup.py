@@ -1,15 +1,21 @@
 """Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day.
 
-Whatever writes logs calls `refresh_patient_day` once, in the same transaction, after the
-session and its exercises are stored. It recomputes the day's numbers in the database, the
-same numbers as the assessment's `summarize` (a property test holds the two together).
-Recomputing, rather than adding to counters, makes replays and edits harmless.
+The logs are the record; `PatientDay` is made from them. Whatever writes logs calls
+`refresh_after_commit`: the day is recomputed once the logs are committed, outside the write
+transaction (log submit keeps only the durable part there). `refresh_patient_day` recomputes the
+day's numbers in the database, the same numbers as the assessment's `summarize` (a property
+test holds the two together). Recomputing, rather than adding to counters, makes replays and
+edits harmless, and a process killed between the commit and the refresh loses nothing:
+`rebuild_patient_days` (the `rebuildrollups` command, also run when `serve` starts) remakes
+the days of recent logs, and a replayed log refreshes its day again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 
 from midback.care.assessing import ROLLUP_FIELDS
@@ -80,3 +86,30 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
         Patient.objects.filter(pk=patient_id).filter(
             Q(last_activity_at=None) | Q(last_activity_at__lt=last)
         ).update(last_activity_at=last)
+
+
+def refresh_after_commit(clinic_id: int, patient_id: int, day: dt.date) -> None:
+    """Recompute the day once the current transaction commits (at once outside one). A failure
+    there is logged, never turned into an error for a log that is already stored."""
+    transaction.on_commit(partial(_refresh, clinic_id, patient_id, day), robust=True)
+
+
+def _refresh(clinic_id: int, patient_id: int, day: dt.date) -> None:
+    with transaction.atomic():
+        refresh_patient_day(clinic_id, patient_id, day)
+
+
+def rebuild_patient_days(since: dt.datetime | None) -> int:
+    """Recompute every patient-day that has a log received since `since` (all when None);
+    returns how many days were recomputed."""
+    from midback.practice.models import SessionLog
+
+    logs = SessionLog.objects.all()
+    if since is not None:
+        logs = logs.filter(received_at__gte=since)
+    days = logs.values_list("clinic_id", "patient_id", "block_day").distinct()
+    count = 0
+    for clinic_id, patient_id, day in days.iterator():
+        _refresh(clinic_id, patient_id, day)
+        count += 1
+    return count

@@ -18,7 +18,7 @@ from midback.care.clinics import self_guided_clinic
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient, ProgramVersion
-from midback.clinic.rollup import refresh_patient_day
+from midback.clinic.rollup import refresh_after_commit
 from midback.practice.devices import do_start_device_session
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
@@ -78,9 +78,12 @@ def _existing(patient: Patient, data: SessionLogIn) -> SessionLog | None:
 def do_record_session(
     request: HttpRequest | None, patient: Patient, data: SessionLogIn
 ) -> tuple[SessionLog, bool]:
-    """Store a session log and its exercise logs once; a replay returns the stored one."""
+    """Store a session log and its exercise logs once, with the audit row, in one transaction;
+    a replay returns the stored one. The clinic's daily rollup follows the commit."""
     existing = _existing(patient, data)
     if existing is not None:
+        # A replay may follow a crash between the first delivery's commit and its rollup.
+        refresh_after_commit(patient.clinic_id, patient.pk, existing.block_day)
         return existing, False
     version = ProgramVersion.objects.filter(
         pk=data.program_version, program__patient=patient
@@ -126,7 +129,9 @@ def do_record_session(
             )
             detail = "stopped" if log.stopped else ("completed" if log.completed else "partial")
             audit(request, patient.clinic, "create", log, f"session log, {detail}")
-            refresh_patient_day(patient.clinic_id, patient.pk, log.block_day)
+            # The durable part ends here; the clinic's daily rollup is made from these logs
+            # after the commit (and rebuilt from them after a crash: clinic/rollup.py).
+            refresh_after_commit(patient.clinic_id, patient.pk, log.block_day)
     except IntegrityError:
         # Two deliveries of the same log raced; the other one won, and that is the one stored.
         existing = _existing(patient, data)

@@ -29,6 +29,8 @@ class Command(BaseCommand):
         addrport: str = options["addrport"]
         # Static files are served under content-hashed names: collect them for this code.
         call_command("collectstatic", interactive=False, verbosity=0)
+        # A log committed just before a crash may not have reached the dashboard's rollup yet.
+        call_command("rebuildrollups", verbosity=0)
         base = f"http://{addrport}"
         demo = do_create_demo_clinic()
         _, code = do_create_invite(None, demo.patient, days=1)
