@@ -33,7 +33,8 @@ REPO = HERE.parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_URL = "postgres://postgres@127.0.0.1:5432/midback_load"
-THREADS, CONNECTIONS = 2, 50
+THREADS = 2
+CONNECTIONS = (50, 200)  # the aim's two loads: p99 < 50 ms at 50, no errors at 200
 
 
 @dataclass
@@ -145,12 +146,14 @@ def check(url: str, cookie: str, body: str | None = None) -> None:
         raise SystemExit(f"{url}: {exc.code} {exc.read()[:500]!r}") from None
 
 
-def run_wrk(name: str, url: str, seconds: int, cookie: str, args: list[str]) -> Result:
+def run_wrk(
+    name: str, url: str, seconds: int, cookie: str, args: list[str], connections: int
+) -> Result:
     """Run wrk once; parse the WRKJSON line our Lua script prints."""
     command = [
         "wrk",
         f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--latency",
         "--timeout=5s",
@@ -176,8 +179,15 @@ def run_wrk(name: str, url: str, seconds: int, cookie: str, args: list[str]) -> 
     )
 
 
-def bench(db: str, seconds: int) -> list[Result]:
-    """Prepare the database, start gunicorn and measure every endpoint; returns the results."""
+def load_average() -> str:
+    """The machine's load (1, 5 and 15 minutes), as `uptime` shows it."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def bench(db: str, seconds: int, connections: list[int]) -> dict[int, list[Result]]:
+    """Prepare the database, start gunicorn and measure every endpoint at each number of
+    connections; returns the results by number of connections."""
     with tempfile.TemporaryDirectory(prefix="midback-load-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -214,12 +224,15 @@ def bench(db: str, seconds: int) -> list[Result]:
                 ("library API", "/api/v1/exercises", get),
             ]
             check(base + "/api/v1/me/sessions", cookie, fill_ids(body_file.read_text()))
-            results = []
-            for name, path, args in targets:
-                if args is get:
-                    check(base + path, cookie)
-                run_wrk(name, base + path, 2, cookie, args)  # warm-up, not counted
-                results.append(run_wrk(name, base + path, seconds, cookie, args))
+            results: dict[int, list[Result]] = {}
+            for count in connections:
+                print(f"{db}, {count} connections: load average {load_average()}", flush=True)
+                results[count] = []
+                for name, path, args in targets:
+                    if args is get:
+                        check(base + path, cookie)
+                    run_wrk(name, base + path, 2, cookie, args, count)  # warm-up, not counted
+                    results[count].append(run_wrk(name, base + path, seconds, cookie, args, count))
             return results
         finally:
             server.terminate()
@@ -227,12 +240,12 @@ def bench(db: str, seconds: int) -> list[Result]:
             sock.close()
 
 
-def print_table(db: str, results: list[Result], seconds: int) -> None:
+def print_table(db: str, results: list[Result], seconds: int, connections: int) -> None:
     """The figures as a Markdown table (ready for bench/README.md)."""
     ceiling = results[0].rps
     print(
-        f"\n{db}: gunicorn 2 sync workers, wrk {THREADS} threads {CONNECTIONS} connections "
-        f"{seconds} s each, DEBUG off"
+        f"\n{db}: gunicorn 2 sync workers, wrk {THREADS} threads {connections} connections "
+        f"{seconds} s each, DEBUG off; load average after: {load_average()}"
     )
     print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | ratio | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -248,14 +261,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--connections", type=int, nargs="+", default=list(CONNECTIONS), help="wrk -c, each run"
+    )
     args = parser.parse_args()
     if not 1 <= args.seconds <= 300:
         parser.error("--seconds must be between 1 and 300")
+    if not all(1 <= c <= 2000 for c in args.connections):
+        parser.error("--connections must be between 1 and 2000")
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    loadavg = os.getloadavg()[0]
+    before = load_average()
     for db in dbs:
-        print_table(db, bench(db, args.seconds), args.seconds)
-    print(f"\nload average before the run: {loadavg:.2f} on {os.cpu_count()} CPUs")
+        for count, results in bench(db, args.seconds, args.connections).items():
+            print_table(db, results, args.seconds, count)
+    print(f"\nload average before the run: {before} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
