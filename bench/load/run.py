@@ -140,7 +140,8 @@ def check(url: str, cookie: str, body: str | None = None) -> None:
         request.data = body.encode()
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # Generous: on a loaded machine the server may still be draining the previous run.
+        with urllib.request.urlopen(request, timeout=60) as response:
             assert 200 <= response.status < 300, (url, response.status)
     except urllib.error.HTTPError as exc:
         raise SystemExit(f"{url}: {exc.code} {exc.read()[:500]!r}") from None
@@ -187,7 +188,7 @@ def load_average() -> str:
 
 def bench(db: str, seconds: int, connections: list[int]) -> dict[int, list[Result]]:
     """Prepare the database, start gunicorn and measure every endpoint at each number of
-    connections; returns the results by number of connections."""
+    connections; prints each table as it is done and returns the results."""
     with tempfile.TemporaryDirectory(prefix="midback-load-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -272,8 +273,7 @@ def main() -> None:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     before = load_average()
     for db in dbs:
-        for count, results in bench(db, args.seconds, args.connections).items():
-            print_table(db, results, args.seconds, count)
+        bench(db, args.seconds, args.connections)
     print(f"\nload average before the run: {before} on {os.cpu_count()} CPUs")
 
 

@@ -46,17 +46,22 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
         ),
         rose=Count("id", filter=paired & Q(pain_after__gt=F("pain_before"))),
         last=Max("started_at"),
+        stopped=Count("id", filter=Q(stopped=True)),
     )
     exercises = ExerciseLog.objects.filter(session__patient_id=patient_id, session__block_day=day)
-    during = exercises.aggregate(during=Max("pain_during"))["during"]
-    stops = [
-        Stop(exercise, reason, note)
-        for exercise, reason, note in exercises.filter(stopped=True).values_list(
-            "exercise", "stop_reason", "note"
-        )
-    ]
-    with_exercise_stops = exercises.filter(stopped=True).values("session_id")
-    stops += [Stop()] * logs.filter(stopped=True).exclude(id__in=with_exercise_stops).count()
+    ex = exercises.aggregate(during=Max("pain_during"), stopped=Count("id", filter=Q(stopped=True)))
+    during = ex["during"]
+    stops: list[Stop] = []
+    # Most days nothing was stopped, and then the stops need no further query.
+    if totals["stopped"] or ex["stopped"]:
+        stops = [
+            Stop(exercise, reason, note)
+            for exercise, reason, note in exercises.filter(stopped=True).values_list(
+                "exercise", "stop_reason", "note"
+            )
+        ]
+        with_exercise_stops = exercises.filter(stopped=True).values("session_id")
+        stops += [Stop()] * logs.filter(stopped=True).exclude(id__in=with_exercise_stops).count()
     stops.sort(key=lambda s: s.order)
     PatientDay.objects.bulk_create(
         [
