@@ -234,6 +234,8 @@ def bench(db: str, seconds: int, connections: list[int]) -> dict[int, list[Resul
                         check(base + path, cookie)
                     run_wrk(name, base + path, 2, cookie, args, count)  # warm-up, not counted
                     results[count].append(run_wrk(name, base + path, seconds, cookie, args, count))
+                # At once, so a later failure does not lose these figures.
+                print_table(db, results[count], seconds, count)
             return results
         finally:
             server.terminate()
@@ -246,7 +248,8 @@ def print_table(db: str, results: list[Result], seconds: int, connections: int) 
     ceiling = results[0].rps
     print(
         f"\n{db}: gunicorn 2 sync workers, wrk {THREADS} threads {connections} connections "
-        f"{seconds} s each, DEBUG off; load average after: {load_average()}"
+        f"{seconds} s each, DEBUG off; load average after: {load_average()}",
+        flush=True,
     )
     print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | ratio | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -255,6 +258,7 @@ def print_table(db: str, results: list[Result], seconds: int, connections: int) 
             f"| {r.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
             f"| {r.rps / ceiling:.0%} | {r.errors} |"
         )
+    sys.stdout.flush()
 
 
 def main() -> None:

@@ -90,6 +90,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "midback_cache",
         "TIMEOUT": 3600,  # incr() keeps a counter this long; limits set their own windows
+        # Room for a week and scripts per program version (midback/frozen.py): Django's
+        # default of 300 would make it cull, and a cull could drop attempt-limit counters.
+        "OPTIONS": {"MAX_ENTRIES": 500_000},
     }
 }
 # Addresses of reverse proxies whose X-Forwarded-For is believed (the client is the address the
