@@ -12,7 +12,7 @@ from django.test import Client
 
 from midback.clinic.actions import do_create_patient
 from midback.clinic.models import Clinic, Patient
-from midback.practice.models import SessionLog
+from midback.practice.models import ExerciseLog, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne, sign_in
 
@@ -164,3 +164,26 @@ def test_today_takes_a_fixed_number_of_queries(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Monday 23 November" in html and "13:30" in html
+
+
+def test_a_stopped_exercise_is_acknowledged_and_repeat_logs_keep_the_status(
+    priya: Patient, priya_client: Client, freeze: Callable[[datetime], None]
+) -> None:
+    freeze(melbourne(*MONDAY, 11, 10))
+    assert "You stopped" not in priya_client.get("/app/").content.decode()
+    partial = log_block(priya, melbourne(*MONDAY, 9, 35), "09:30", completed=False)
+    ExerciseLog.objects.create(
+        clinic=priya.clinic,
+        session=partial,
+        exercise="wall-angel",
+        stopped=True,
+        stop_reason="sharp_pain",
+    )
+    SessionLog.objects.filter(pk=partial.pk).update(stopped=True)
+    for _ in range(3):  # the same block logged again, partly: still partly done
+        log_block(priya, melbourne(*MONDAY, 9, 40), "09:30", completed=False)
+    assert statuses(priya_client)[0] == ("09:30", "partial")
+    html = priya_client.get("/app/").content.decode()
+    assert "You stopped Wall Angels at 09:30 (sharp pain)." in html
+    log_block(priya, melbourne(*MONDAY, 9, 50), "09:30")  # a completed log wins
+    assert statuses(priya_client)[0] == ("09:30", "done")

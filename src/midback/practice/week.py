@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -237,14 +237,24 @@ def _current(patient: Patient, day: date) -> tuple[int | None, datetime | None, 
 
 
 def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[Any, bool], list]:
-    """The day's logs as block time -> completed, and what was stopped (second query only then)."""
+    """The day's logs as block time -> completed, and what was stopped (second query only then).
+
+    One row per block time, counted in the database, so a day with many logs costs the same."""
     logged: dict[time | None, bool] = {}
     any_stopped = False
-    for block_time, completed, stopped in SessionLog.objects.filter(
-        patient=patient, block_day=day
-    ).values_list("block_time", "completed", "stopped"):
-        logged[block_time] = logged.get(block_time, False) or completed
-        any_stopped = any_stopped or stopped
+    rows = (
+        SessionLog.objects.filter(patient=patient, block_day=day)
+        .values("block_time")
+        .annotate(
+            done=Count("id", filter=Q(completed=True), distinct=True),
+            stops=Count("exercises", filter=Q(exercises__stopped=True)),
+        )
+        .order_by()
+        .values_list("block_time", "done", "stops")
+    )
+    for block_time, done, stops_then in rows:
+        logged[block_time] = done > 0
+        any_stopped = any_stopped or stops_then > 0
     stops = []
     if any_stopped:
         stops = [
