@@ -7,7 +7,6 @@ so a key added later on the clinic side never breaks a patient's day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -27,7 +26,6 @@ from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
 from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
-from midback.practice.models import SessionLog
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
@@ -89,22 +87,6 @@ def parse_block_key(key: str) -> time | None:
     return time(int(key[:2]), int(key[2:]))
 
 
-@dataclass(frozen=True)
-class DayBlock:
-    """One scheduled block on one local day, with what has happened to it."""
-
-    day: date
-    time: time
-    exercises: list[str]
-    minutes: int
-    kind: str | None
-    status: str  # done | partial | now | next | later | missed
-
-    @property
-    def key(self) -> str:
-        return block_key(self.time)
-
-
 def blocks_on(plan: Plan, day: date) -> list[Block]:
     """The plan's blocks that happen on this local calendar day, in time order."""
     weekday = DAYS[day.weekday()]
@@ -116,33 +98,6 @@ def find_block(plan: Plan, day: date, at: time) -> Block | None:
         if block.time == at.strftime("%H:%M"):
             return block
     return None
-
-
-def day_blocks(
-    plan: Plan,
-    day: date,
-    now_local: datetime,
-    logged: dict[time | None, bool],
-) -> list[DayBlock]:
-    """The day's blocks with a status each. `logged` maps block times to "completed?"."""
-    out: list[DayBlock] = []
-    next_given = False
-    zone = now_local.tzinfo
-    for block in blocks_on(plan, day):
-        at = time.fromisoformat(block.time)
-        starts = datetime.combine(day, at, tzinfo=zone)
-        if at in logged:
-            status = "done" if logged[at] else "partial"
-        elif starts <= now_local < starts + DUE_WINDOW:
-            status = "now"
-        elif now_local >= starts + DUE_WINDOW:
-            status = "missed"
-        elif not next_given:
-            status, next_given = "next", True
-        else:
-            status = "later"
-        out.append(DayBlock(day, at, list(block.exercises), block.minutes, block.kind, status))
-    return out
 
 
 def is_day_off(version: ProgramVersion, day: date) -> bool:
@@ -179,16 +134,6 @@ def script_for(version: ProgramVersion, block: Block | None) -> tuple[Script, Li
 
 
 HISTORY = timedelta(days=60)
-
-
-def logged_blocks(patient: Patient, day: date) -> dict[time | None, bool]:
-    """The blocks logged on a local day: block time -> completed (a completed log wins)."""
-    logged: dict[time | None, bool] = {}
-    for block_time, completed in SessionLog.objects.filter(
-        patient=patient, block_day=day
-    ).values_list("block_time", "completed"):
-        logged[block_time] = logged.get(block_time, False) or completed
-    return logged
 
 
 # Bump when the cached script JSON changes shape (old entries are then never read again).

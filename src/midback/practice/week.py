@@ -201,7 +201,8 @@ def play_url(day: date, key: str) -> str:
 
 
 def day_blocks(plan: DayPlan, logged: dict[time | None, bool]) -> list[TodayBlock]:
-    """Statuses from the clock and the logs (the rules of `programs.day_blocks`)."""
+    """Each block's status from the clock and the logs: done or partly done once logged, "now"
+    within the due window, "missed" after it, the first one ahead "next", the rest "later"."""
     out: list[TodayBlock] = []
     next_given = False
     zone = plan.now.tzinfo
