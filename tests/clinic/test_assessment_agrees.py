@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from midback.care.assessing import assessment_for, dashboard_rows
-from midback.clinic.models import Patient, PatientDay, ProgramVersion
+from midback.care.models import ExerciseLog, Patient, PatientDay, ProgramVersion, SessionLog
 from midback.clinic.programs import current_library
 from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, SessionLog
 from tests.clinic.conftest import Side
 
 pain = st.none() | st.integers(0, 10)

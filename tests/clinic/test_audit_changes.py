@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from midback.clinic.models import AuditEvent, StaffMember
+from midback.care.models import AuditEvent, StaffMember
 from tests.clinic.conftest import Side
 
 

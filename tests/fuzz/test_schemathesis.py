@@ -24,9 +24,8 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from midback.clinic.models import Patient
+from midback.care.models import DeviceSession, Patient
 from midback.practice.devices import COOKIE_NAME, digest
-from midback.practice.models import DeviceSession
 from tests.practice.conftest import give_program
 
 EXAMPLES_PER_OPERATION = 40

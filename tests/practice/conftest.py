@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from midback.care.models import Clinic, Patient, ProgramVersion
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.demo import do_create_demo_clinic
-from midback.clinic.models import Clinic, Patient, ProgramVersion
 from midback.content.loader import load_library
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from midback.clinic.models import AuditEvent, Patient
+from midback.care.models import AuditEvent, DeviceSession, Invite, Patient
 from midback.practice.devices import (
     COOKIE_NAME,
     InviteError,
@@ -20,7 +20,6 @@ from midback.practice.devices import (
     get_patient_for_device,
     new_secret,
 )
-from midback.practice.models import DeviceSession, Invite
 from tests.practice.conftest import sign_in
 
 

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.models import Patient, StaffInvite, StaffMember
 from midback.clinic.audit import audit
-from midback.clinic.models import Patient, StaffInvite, StaffMember
 from midback.practice.devices import digest, new_secret
 
 STAFF_INVITE_DAYS = 7

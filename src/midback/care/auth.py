@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from midback.practice.devices import COOKIE_NAME, get_patient_for_device
 
 

@@ -11,8 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from midback.clinic.audit import audit
-from midback.clinic.models import (
+from midback.care.models import (
     AuditEvent,
     Clinic,
     LoginThrottle,
@@ -21,6 +20,7 @@ from midback.clinic.models import (
     ProgramVersion,
     StaffMember,
 )
+from midback.clinic.audit import audit
 from midback.content.models import ExerciseVersion
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from midback.clinic.models import Clinic, ProgramVersion
+from midback.care.models import Clinic, ProgramVersion
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec

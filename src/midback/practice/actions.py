@@ -15,13 +15,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from midback.care.clinics import self_guided_clinic
+from midback.care.models import (
+    CheckIn,
+    DeviceSession,
+    ExerciseLog,
+    Patient,
+    ProgramVersion,
+    SessionLog,
+)
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.audit import audit
-from midback.clinic.models import Patient, ProgramVersion
 from midback.clinic.rollup import refresh_patient_day
 from midback.practice.devices import do_start_device_session
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.practice.programs import find_block, local_now, parse_plan
 from midback.practice.schemas import CheckInIn, SessionLogIn
 

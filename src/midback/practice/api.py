@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema
 
 from midback.api import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
+from midback.care.models import CheckIn, DeviceSession, SessionLog
 from midback.practice import programs
 from midback.practice.actions import do_record_checkin, do_record_session
 from midback.practice.devices import (
@@ -24,7 +25,6 @@ from midback.practice.devices import (
     do_revoke_devices,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, SessionLog
 from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 
 router = Router(tags=["patient"], auth=DeviceCookie())

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.http import Http404
 from django.urls import reverse
 
-from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.care.models import Patient, Program, ProgramVersion, SessionLog
 from midback.content.loader import Library
 from midback.plans import stop_reasons
 from midback.plans.protocol import DEFAULT_PROTOCOL
@@ -23,7 +23,6 @@ from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
 from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
-from midback.practice.models import SessionLog
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.

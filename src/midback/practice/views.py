@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
-from midback.clinic.models import Patient
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
 from midback.plans import stop_reasons
 from midback.practice import programs
 from midback.practice.accounts import (
@@ -48,7 +48,6 @@ from midback.practice.devices import (
     set_device_cookie,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn

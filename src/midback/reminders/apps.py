@@ -14,7 +14,7 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from midback.clinic.models import ProgramVersion
+        from midback.care.models import ProgramVersion
 
         post_save.connect(
             reschedule_on_new_version,

@@ -16,6 +16,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from midback.care.models import (
+    AuditEvent,
+    CheckIn,
+    Clinic,
+    DeviceSession,
+    ExerciseLog,
+    Patient,
+    ProgramTemplate,
+    ProgramVersion,
+    SessionLog,
+    StaffMember,
+)
 from midback.clinic.access import (
     get_patient_for_staff,
     owner_required,
@@ -24,19 +36,10 @@ from midback.clinic.access import (
 )
 from midback.clinic.actions import do_erase_patient
 from midback.clinic.audit import audit
-from midback.clinic.models import (
-    AuditEvent,
-    Clinic,
-    Patient,
-    ProgramTemplate,
-    ProgramVersion,
-    StaffMember,
-)
 from midback.clinic.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
 from midback.content.models import Exercise, ExerciseVersion
 from midback.plans.cleaning import zone_or_utc
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 

@@ -20,18 +20,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.care.actions import do_archive_patient
 from midback.care.assessing import assessment_for, proposed_plan
+from midback.care.models import (
+    CheckIn,
+    DeviceSession,
+    ExerciseLog,
+    Invite,
+    Patient,
+    Program,
+    SessionLog,
+)
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
 from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
 from midback.clinic.forms import PatientForm
-from midback.clinic.models import Patient, Program
 from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.cleaning import zone_or_utc
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import RED_FLAGS, words
 from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 
 
 @staff_required

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.access import (
     get_patient_for_staff,
     get_template_for_staff,
@@ -41,7 +42,6 @@ from midback.clinic.editor import (
     validate_rows,
 )
 from midback.clinic.handout import schedule_groups
-from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
 from midback.clinic.programs import (
     changes_nothing,
     clinical_notes,
