@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from midback.care.models import Clinic, Patient, ProgramVersion
-from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
+from midback.core.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("library")
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from midback.care.actions import do_save_program
 from midback.care.models import (
     Clinic,
     ExerciseLog,
@@ -26,9 +27,8 @@ from midback.care.models import (
     SessionLog,
     StaffMember,
 )
-from midback.clinic.actions import do_save_program
-from midback.clinic.programs import current_library
-from midback.clinic.rollup import refresh_patient_day
+from midback.care.programs import current_library
+from midback.care.rollup import refresh_patient_day
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 

@@ -64,9 +64,9 @@ def main(data_dir: Path) -> None:
     from midback.content.actions import do_sync_library
 
     do_sync_library()
+    from midback.care.devices import COOKIE_NAME, do_create_invite, do_start_device_session
     from midback.care.models import AuditEvent, ExerciseLog, Patient
     from midback.practice.accounts import do_set_account
-    from midback.practice.devices import COOKIE_NAME, do_create_invite, do_start_device_session
     from midback.reminders.actions import do_create_feed, do_subscribe, settings_for
     from tests.clinic.conftest import PASSWORD, make_side
 

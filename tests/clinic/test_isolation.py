@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.care.devices import COOKIE_NAME, do_start_device_session
 from midback.content.models import Exercise, ExerciseVersion
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
 
 # Both kinds of route parameter: path("<int:patient_id>/") and re_path("(?P<object_id>.+)/").

@@ -19,7 +19,7 @@ from midback.care.models import (
     SessionLog,
     StaffMember,
 )
-from midback.clinic.rollup import refresh_patient_day
+from midback.care.rollup import refresh_patient_day
 from tests.clinic.conftest import INTAKE, PASSWORD, Side, log_stop, started_weeks_ago
 
 
@@ -262,7 +262,7 @@ def test_the_dashboard_sorts_by_need_and_flags_a_rise_in_pain(harbour: Side) -> 
     sore = Patient.objects.create(
         clinic=harbour.clinic, display_name="Sam Sore", time_zone="UTC", baseline_pain=2
     )
-    from midback.clinic.actions import do_save_program
+    from midback.care.actions import do_save_program
 
     version = do_save_program(None, sore, harbour.version.plan, reason="x", intake=INTAKE)
     started_weeks_ago(version, 1)

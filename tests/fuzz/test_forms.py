@@ -14,8 +14,8 @@ from django.test import Client, RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from midback.care.devices import COOKIE_NAME, do_start_device_session
 from midback.care.models import StaffMember
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side, harbour
 
 __all__ = ["harbour"]  # the persona fixture, used by name

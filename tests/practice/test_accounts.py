@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from midback.care.devices import COOKIE_NAME
 from midback.care.models import AuditEvent, DeviceSession, Patient
-from midback.practice.devices import COOKIE_NAME
 
 PASSWORD = "a sturdy password 42"
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from midback.care.devices import COOKIE_NAME, do_create_invite
 from midback.care.models import DeviceSession, Invite, Patient
-from midback.practice.devices import COOKIE_NAME, do_create_invite
 
 
 @pytest.fixture(autouse=True)

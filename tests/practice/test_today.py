@@ -10,8 +10,8 @@ from typing import Any
 
 from django.test import Client
 
+from midback.care.actions import do_create_patient
 from midback.care.models import Clinic, Patient, SessionLog
-from midback.clinic.actions import do_create_patient
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne, sign_in
 

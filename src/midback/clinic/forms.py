@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from midback.care.models import StaffMember
-from midback.clinic.validators import CleanInputForm
+from midback.care.validators import CleanInputForm
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 

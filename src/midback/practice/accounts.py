@@ -13,11 +13,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import HttpRequest
 
+from midback.care.audit import audit
+from midback.care.devices import do_start_device_session
+from midback.care.login import throttled_login
 from midback.care.models import DeviceSession, Patient
-from midback.clinic.audit import audit
-from midback.clinic.login import throttled_login
-from midback.clinic.validators import CleanInputForm
-from midback.practice.devices import do_start_device_session
+from midback.care.validators import CleanInputForm
 
 
 class AccountForm(CleanInputForm, forms.Form):

@@ -14,7 +14,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.actions import do_create_patient, do_save_program
+from midback.care.audit import audit
 from midback.care.clinics import self_guided_clinic
+from midback.care.devices import do_start_device_session
 from midback.care.models import (
     CheckIn,
     DeviceSession,
@@ -23,10 +26,7 @@ from midback.care.models import (
     ProgramVersion,
     SessionLog,
 )
-from midback.clinic.actions import do_create_patient, do_save_program
-from midback.clinic.audit import audit
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.devices import do_start_device_session
+from midback.care.rollup import refresh_patient_day
 from midback.practice.errors import LogError
 from midback.practice.programs import find_block, local_now, parse_plan
 from midback.practice.schemas import CheckInIn, SessionLogIn

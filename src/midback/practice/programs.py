@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 from django.http import Http404
 from django.urls import reverse
 
+from midback.care.devices import patient_zone
 from midback.care.models import Patient, Program, ProgramVersion, SessionLog
 from midback.content.loader import Library
 from midback.plans import stop_reasons
 from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
-from midback.practice.devices import patient_zone
 from midback.practice.errors import LogError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

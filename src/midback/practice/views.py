@@ -25,17 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
-from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
-from midback.plans import stop_reasons
-from midback.practice import programs
-from midback.practice.accounts import (
-    AccountForm,
-    SignInForm,
-    do_password_sign_in,
-    do_set_account,
-)
-from midback.practice.actions import do_record_checkin
-from midback.practice.devices import (
+from midback.care.devices import (
     COOKIE_NAME,
     InviteError,
     current_device,
@@ -47,9 +37,19 @@ from midback.practice.devices import (
     patient_required,
     set_device_cookie,
 )
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
+from midback.care.ratelimit import too_many, too_many_sign_ins
+from midback.plans import stop_reasons
+from midback.practice import programs
+from midback.practice.accounts import (
+    AccountForm,
+    SignInForm,
+    do_password_sign_in,
+    do_set_account,
+)
+from midback.practice.actions import do_record_checkin
 from midback.practice.errors import LogError
 from midback.practice.progress import progress_for
-from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
