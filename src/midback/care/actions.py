@@ -31,7 +31,7 @@ from midback.care.models import (
     StaffInvite,
     StaffMember,
 )
-from midback.care.programs import current_library
+from midback.care.programs import current_library, plan_diff
 from midback.content.models import ExerciseVersion
 
 STAFF_INVITE_DAYS = 7
@@ -187,6 +187,7 @@ def do_save_program(
     if program is None:
         program = Program.objects.create(clinic=patient.clinic, patient=patient)
     number = (program.current.number + 1) if program.current else 1
+    before = program.current.plan if program.current else None
     version = ProgramVersion.objects.create(
         clinic=patient.clinic,
         program=program,
@@ -210,7 +211,8 @@ def do_save_program(
     detail = f"program v{number}: {reason}"
     if clinical_reasons:
         detail += " · clinical reasons: " + " · ".join(clinical_reasons)
-    audit(request, patient.clinic, "create", version, detail)
+    changes = {"version": [number - 1 or None, number], **plan_diff(before, plan)}
+    audit(request, patient.clinic, "create", version, detail, changes=changes)
     return version
 
 
