@@ -66,7 +66,7 @@ def main(data_dir: Path) -> None:
     do_sync_library()
     from midback.care.devices import COOKIE_NAME, do_create_invite, do_start_device_session
     from midback.care.models import AuditEvent, ExerciseLog, Patient
-    from midback.practice.accounts import do_set_account
+    from midback.care.patient_actions import do_set_account
     from midback.reminders.actions import do_create_feed, do_subscribe, settings_for
     from tests.clinic.conftest import PASSWORD, make_side
 

@@ -21,11 +21,11 @@ from midback.care.devices import (
     current_device,
     do_revoke_devices,
 )
+from midback.care.errors import LogError
 from midback.care.models import CheckIn, DeviceSession, SessionLog
+from midback.care.patient_actions import do_record_checkin, do_record_session
+from midback.care.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 from midback.practice import programs
-from midback.practice.actions import do_record_checkin, do_record_session
-from midback.practice.errors import LogError
-from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 
 router = Router(tags=["patient"], auth=DeviceCookie())
 
