@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from midback.care.api_errors import error_response
 from midback.plans import cleaning
 
 
@@ -53,20 +54,6 @@ api = MidBackAPI(
     description="Exercise library, tailoring and practice records for mid back pain programs.",
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    error: str
-    field: str | None = None
-    code: str
-
-
-def error_response(
-    request: HttpRequest, status: int, message: str, code: str, field: str | None = None
-) -> HttpResponse:
-    return api.create_response(
-        request, {"error": message, "field": field, "code": code}, status=status
-    )
 
 
 def _field_of(loc: list[object] | tuple[object, ...]) -> str | None:
@@ -138,8 +125,8 @@ class ApiMethodNotAllowedMiddleware:
 
 
 def _register_routers() -> None:
-    from midback.content.api import router as content_router
     from midback.core.api import router as plans_router
+    from midback.core.library_api import router as content_router
     from midback.practice.api import router as practice_router
     from midback.reminders.api import router as reminders_router
 

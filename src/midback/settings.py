@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "midback.core.middleware.ApiRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "midback.practice.devices.DeviceSessionMiddleware",
+    "midback.care.devices.DeviceSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.care.devices import COOKIE_NAME, do_start_device_session
 from midback.content.models import Exercise, ExerciseVersion
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
 
 # Both kinds of route parameter: path("<int:patient_id>/") and re_path("(?P<object_id>.+)/").
@@ -82,8 +82,8 @@ def values_for(target: Side) -> dict[str, str]:
         "exercise_id": str(exercise.pk),
         # Django admin (the clinic-scoped site): another clinic's patient through every path.
         "object_id": str(target.patient.pk),
-        "app_label": "clinic",
-        "url": f"clinic/patient/{target.patient.pk}/change/",
+        "app_label": "care",
+        "url": f"care/patient/{target.patient.pk}/change/",
         "content_type_id": "1",
         "patient_id": str(target.patient.pk),
         "staff_id": str(target.staff.pk),
@@ -181,5 +181,5 @@ def test_own_patient_routes_answer_so_the_check_above_has_teeth(harbour: Side) -
 
 
 def test_clinic_staff_cannot_use_django_admin(harbour: Side) -> None:
-    response = harbour.client.get("/admin/clinic/patient/")
+    response = harbour.client.get("/admin/care/patient/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

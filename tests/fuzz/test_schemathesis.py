@@ -24,9 +24,8 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from midback.clinic.models import Patient
-from midback.practice.devices import COOKIE_NAME, digest
-from midback.practice.models import DeviceSession
+from midback.care.devices import COOKIE_NAME, digest
+from midback.care.models import DeviceSession, Patient
 from tests.practice.conftest import give_program
 
 EXAMPLES_PER_OPERATION = 40
@@ -56,7 +55,7 @@ class DeviceCookieAuth:
 @pytest.fixture
 def signed_in_patient(live_library: None) -> Patient:
     """A patient with a program, signed in on a device with DEVICE_TOKEN."""
-    from midback.clinic.demo import do_create_demo_clinic
+    from midback.core.demo import do_create_demo_clinic
 
     patient = Patient.objects.create(
         clinic=do_create_demo_clinic().clinic, display_name="Fuzz", time_zone="Australia/Melbourne"

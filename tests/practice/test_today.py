@@ -10,9 +10,8 @@ from typing import Any
 
 from django.test import Client
 
-from midback.clinic.actions import do_create_patient
-from midback.clinic.models import Clinic, Patient
-from midback.practice.models import SessionLog
+from midback.care.actions import do_create_patient
+from midback.care.models import Clinic, Patient, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne, sign_in
 

@@ -1,19 +1,38 @@
-"""Changes of state the portal makes to staff and patients: each runs in one transaction with
-its audit row, which records who, why, and what changed (before and after, as data)."""
+"""Every change of state to the record (clinics, staff, patients, programs): each runs in one
+transaction with its audit row, which records who, why, and what changed (before and after, as
+data). Views validate their input and call these; nothing else writes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient, StaffInvite, StaffMember
-from midback.practice.devices import digest, new_secret
+from midback.care.audit import audit
+from midback.care.devices import digest, new_secret
+from midback.care.models import (
+    AuditEvent,
+    Clinic,
+    Invite,
+    LoginThrottle,
+    Patient,
+    Program,
+    ProgramTemplate,
+    ProgramVersion,
+    StaffInvite,
+    StaffMember,
+)
+from midback.care.programs import current_library, plan_diff
+from midback.content.models import ExerciseVersion
 
 STAFF_INVITE_DAYS = 7
 
@@ -119,3 +138,196 @@ def do_set_authenticator(
         "turned on authenticator codes" if secret else "turned off authenticator codes",
         changes={"totp_enabled": [before, staff.totp_enabled]},
     )
+
+
+class NothingToApply(ValueError):
+    """The suggestion is gone or would change nothing; the message says so in plain words."""
+
+
+def _exercise_versions(plan: dict[str, Any]) -> list[ExerciseVersion]:
+    slugs = {item["exercise"] for item in plan.get("items", [])}
+    # The versions current now: later library edits make new versions and leave these alone.
+    versions = list(
+        ExerciseVersion.objects.select_related("exercise").filter(
+            exercise__slug__in=slugs, exercise__current=F("id")
+        )
+    )
+    missing = slugs - {v.exercise.slug for v in versions}
+    if missing:
+        raise ValueError(f"items: unknown exercise {sorted(missing)[0]!r}")
+    return versions
+
+
+@transaction.atomic
+def do_create_patient(
+    request: HttpRequest | None, clinic: Clinic, display_name: str, time_zone: str, email: str = ""
+) -> Patient:
+    patient = Patient.objects.create(
+        clinic=clinic, display_name=display_name, time_zone=time_zone, email=email
+    )
+    audit(request, clinic, "create", patient)
+    return patient
+
+
+@transaction.atomic
+def do_save_program(
+    request: HttpRequest | None,
+    patient: Patient,
+    plan: dict[str, Any],
+    *,
+    reason: str,
+    intake: dict[str, Any] | None = None,
+    author: StaffMember | None = None,
+    note: str = "",
+    clinical_reasons: list[str] | None = None,
+) -> ProgramVersion:
+    """Save a plan as the patient's program: a new version that records its author and reason
+    (and any clinical reasons for going past a warning, which the audit row keeps too)."""
+    program = Program.objects.select_for_update().filter(patient=patient).first()
+    if program is None:
+        program = Program.objects.create(clinic=patient.clinic, patient=patient)
+    number = (program.current.number + 1) if program.current else 1
+    before = program.current.plan if program.current else None
+    version = ProgramVersion.objects.create(
+        clinic=patient.clinic,
+        program=program,
+        number=number,
+        intake=intake,
+        plan=plan,
+        author=author,
+        reason=reason[:300],
+        note_to_patient=note,
+        blocks_per_week=len(plan.get("schedule", [])),
+    )
+    version.exercise_versions.set(_exercise_versions(plan))
+    program.current = version
+    program.save(update_fields=["current"])
+    if intake is not None:
+        # A new intake without red flags clears the old ones: the dashboard shows the latest.
+        patient.red_flags = list(intake.get("red_flags", []))
+        if patient.baseline_pain is None:
+            patient.baseline_pain = intake.get("pain_now")
+        patient.save(update_fields=["baseline_pain", "red_flags"])
+    detail = f"program v{number}: {reason}"
+    if clinical_reasons:
+        detail += " · clinical reasons: " + " · ".join(clinical_reasons)
+    changes = {"version": [number - 1 or None, number], **plan_diff(before, plan)}
+    audit(request, patient.clinic, "create", version, detail, changes=changes)
+    return version
+
+
+@transaction.atomic
+def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: list[str]) -> None:
+    """Keep the red flags the patient answered yes to, so the dashboard puts them first."""
+    patient.red_flags = flags
+    patient.save(update_fields=["red_flags"])
+    audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")
+
+
+@transaction.atomic
+def do_apply_suggestion(
+    request: HttpRequest | None, patient: Patient, author: StaffMember, now: dt.datetime
+) -> ProgramVersion:
+    """Apply the assessment's suggestion as a new version, assessed afresh under a lock so a
+    second click (or a colleague's) finds nothing left to apply instead of stepping twice."""
+    from midback.care.assessing import assessment_for, proposed_plan
+
+    program = Program.objects.select_for_update().filter(patient=patient).first()
+    version = program.current if program else None
+    library = current_library(patient.clinic)
+    assessment = assessment_for(patient, now, library, version)
+    proposed = proposed_plan(version, assessment, library)
+    if version is None or assessment is None or proposed is None:
+        raise NothingToApply("There is no suggested change to apply now.")
+    return do_save_program(
+        request,
+        patient,
+        proposed.model_dump(mode="json"),
+        reason=f"Progression review: {assessment.action.replace('_', ' ')}",
+        intake=version.intake,
+        author=author,
+        note=version.note_to_patient,
+    )
+
+
+class _Erased:
+    """Stands in for an erased patient in the audit row: the kind of record, never who."""
+
+    pk = "erased"
+
+
+def _forget_deleted_bytes() -> None:
+    # SQLite keeps recent pages in the WAL file until a checkpoint: copy them into the database
+    # (where secure_delete has zeroed the deleted rows) and truncate the WAL to nothing.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@transaction.atomic
+def do_erase_patient(request: HttpRequest | None, patient: Patient) -> None:
+    """Erase a patient: every row that names them or points to them is deleted (programs, logs,
+    check-ins, invites, devices, reminders, feeds, push subscriptions, their sign-in account,
+    admin log entries and login throttles); audit rows keep who acted and when, with the patient
+    made anonymous. On SQLite the deleted bytes are overwritten and the WAL checkpointed."""
+    clinic, pk, user = patient.clinic, patient.pk, patient.user
+    addresses = {patient.email.strip().lower()}
+    if user is not None:
+        addresses |= {user.email.strip().lower(), user.get_username().strip().lower()}
+    addresses.discard("")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete=ON")
+    patient.session_logs.all().delete()  # they protect the program versions
+    Program.objects.filter(patient=patient).update(current=None)
+    ProgramVersion.objects.filter(program__patient=patient).delete()
+    patient.delete()  # everything else of theirs goes with the row (on_delete=CASCADE)
+    if user is not None:
+        LogEntry.objects.filter(user=user).delete()
+        user.delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Patient), object_id=str(pk)
+    ).delete()
+    LoginThrottle.objects.filter(
+        username__in=addresses | {f"patient:{a}" for a in addresses}
+    ).delete()
+    AuditEvent.objects.filter(clinic=clinic, object_type="Patient", object_id=str(pk)).update(
+        object_id="erased"
+    )
+    AuditEvent.objects.filter(actor=f"patient:{pk}").update(actor="patient:erased", ip=None)
+    audit(request, clinic, "erase", _Erased(), "a patient and all their records were erased")
+    transaction.on_commit(_forget_deleted_bytes)
+
+
+@transaction.atomic
+def do_revoke_invite(request: HttpRequest | None, invite: Invite) -> None:
+    """End an unused sign-in link now (it stays in the list as ended)."""
+    before = invite.expires_at
+    invite.expires_at = timezone.now()
+    invite.save(update_fields=["expires_at"])
+    audit(
+        request, invite.clinic, "update", invite, "sign-in link revoked",
+        changes={"expires_at": [_iso(before), _iso(invite.expires_at)]},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_create_template(
+    request: HttpRequest | None, staff: StaffMember, name: str, plan: dict[str, Any]
+) -> ProgramTemplate:
+    """Save a program as one of the clinic's templates (IntegrityError if the name is taken)."""
+    template = ProgramTemplate.objects.create(
+        clinic=staff.clinic, name=name, plan=plan, created_by=staff
+    )
+    audit(request, staff.clinic, "create", template, name, changes={"name": [None, name]})
+    return template
+
+
+@transaction.atomic
+def do_delete_template(request: HttpRequest | None, template: ProgramTemplate) -> None:
+    """Delete a clinic template (programs started from it keep their own copy)."""
+    audit(
+        request, template.clinic, "delete", template, f"deleted template {template.name}",
+        changes={"name": [template.name, None]},
+    )  # fmt: skip
+    template.delete()

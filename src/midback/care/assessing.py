@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from midback.clinic.models import Clinic, Patient, PatientDay, Program, ProgramVersion
+from midback.care.models import (
+    CheckIn,
+    Clinic,
+    ExerciseLog,
+    Patient,
+    PatientDay,
+    Program,
+    ProgramVersion,
+    SessionLog,
+)
 from midback.content.loader import Library
 from midback.plans.assessment import (
     Assessment,
@@ -27,7 +36,6 @@ from midback.plans.assessment import (
 from midback.plans.intake import parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan, parse_plan
-from midback.practice.models import CheckIn, ExerciseLog, SessionLog
 
 
 def zone(name: str) -> ZoneInfo:

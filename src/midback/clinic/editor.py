@@ -13,8 +13,8 @@ from typing import Any, Literal
 from django import forms
 from django.http import QueryDict
 
+from midback.care.validators import CleanInputForm
 from midback.clinic.forms import TimeZoneField, keep_zone
-from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_FORBIDS, ExerciseSpec
 from midback.plans import vocabulary as v

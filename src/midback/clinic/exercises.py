@@ -21,9 +21,9 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 from pydantic import ValidationError
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Clinic
-from midback.clinic.validators import CleanInputForm
+from midback.care.audit import audit
+from midback.care.models import Clinic
+from midback.care.validators import CleanInputForm
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import AIM_LABELS, ExerciseSpec
 

@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from midback.clinic.models import StaffMember
-from midback.clinic.validators import CleanInputForm
+from midback.care.models import StaffMember
+from midback.care.validators import CleanInputForm
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 

@@ -15,17 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from midback.api import ErrorOut, error_response
+from midback.care.api_errors import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
-from midback.practice import programs
-from midback.practice.actions import do_record_checkin, do_record_session
-from midback.practice.devices import (
+from midback.care.devices import (
     current_device,
     do_revoke_devices,
 )
-from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, SessionLog
-from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.care.errors import LogError
+from midback.care.models import CheckIn, DeviceSession, SessionLog
+from midback.care.patient_actions import do_record_checkin, do_record_session
+from midback.care.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.practice import programs
 
 router = Router(tags=["patient"], auth=DeviceCookie())
 

@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 from django.http import Http404
 from django.urls import reverse
 
-from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.care.devices import patient_zone
+from midback.care.errors import LogError
+from midback.care.models import Patient, Program, ProgramVersion, SessionLog
 from midback.content.loader import Library
 from midback.plans import stop_reasons
 from midback.plans.protocol import DEFAULT_PROTOCOL
+from midback.plans.schedule import blocks_on, find_block
 from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
-from midback.practice.devices import patient_zone
-from midback.practice.errors import LogError
-from midback.practice.models import SessionLog
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
@@ -99,19 +99,6 @@ class DayBlock:
     @property
     def key(self) -> str:
         return block_key(self.time)
-
-
-def blocks_on(plan: Plan, day: date) -> list[Block]:
-    """The plan's blocks that happen on this local calendar day, in time order."""
-    weekday = DAYS[day.weekday()]
-    return sorted((b for b in plan.schedule if b.day == weekday), key=lambda b: b.time)
-
-
-def find_block(plan: Plan, day: date, at: time) -> Block | None:
-    for block in blocks_on(plan, day):
-        if block.time == at.strftime("%H:%M"):
-            return block
-    return None
 
 
 def day_blocks(

@@ -10,13 +10,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from midback.care.assessing import assessment_for
-from midback.clinic.models import Patient
+from midback.care.models import CheckIn, Patient, SessionLog
+from midback.plans.schedule import blocks_on
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import WEEKDAYS
-from midback.practice.models import CheckIn, SessionLog
 from midback.practice.programs import (
     DUE_WINDOW,
-    blocks_on,
     current_version,
     local_now,
     parse_plan,

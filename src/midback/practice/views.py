@@ -25,17 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
-from midback.clinic.models import Patient
-from midback.plans import stop_reasons
-from midback.practice import programs
-from midback.practice.accounts import (
-    AccountForm,
-    SignInForm,
-    do_password_sign_in,
-    do_set_account,
-)
-from midback.practice.actions import do_record_checkin
-from midback.practice.devices import (
+from midback.care.devices import (
     COOKIE_NAME,
     InviteError,
     current_device,
@@ -47,11 +37,16 @@ from midback.practice.devices import (
     patient_required,
     set_device_cookie,
 )
-from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
+from midback.care.errors import LogError
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
+from midback.care.patient_actions import do_password_sign_in, do_record_checkin, do_set_account
+from midback.care.ratelimit import too_many, too_many_sign_ins
+from midback.care.schemas import CheckInIn
+from midback.plans import stop_reasons
+from midback.plans.schedule import blocks_on
+from midback.practice import programs
+from midback.practice.accounts import AccountForm, SignInForm
 from midback.practice.progress import progress_for
-from midback.practice.ratelimit import too_many, too_many_sign_ins
-from midback.practice.schemas import CheckInIn
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
 # Ten tries in ten minutes per address is plenty for a person and useless for guessing.
@@ -378,7 +373,7 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
         plan = programs.parse_plan(version.plan)
         for n in range(OFFLINE_DAYS):
             day = today_local + timedelta(days=n)
-            keys = [b.time.replace(":", "") for b in programs.blocks_on(plan, day)]
+            keys = [b.time.replace(":", "") for b in blocks_on(plan, day)]
             for block in [*keys, programs.FULL]:
                 urls.append(reverse("practice:play", args=[day.isoformat(), block]))
         for slug in programs.version_library(version):

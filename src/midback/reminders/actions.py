@@ -16,9 +16,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient, Program
-from midback.practice.devices import digest, new_secret
+from midback.care.audit import audit
+from midback.care.devices import digest, new_secret
+from midback.care.models import Patient, Program
 from midback.reminders.conf import conf
 from midback.reminders.models import CalendarFeed, PushSubscription, Reminder, ReminderSettings
 from midback.reminders.schedule import (

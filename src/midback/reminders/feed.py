@@ -18,7 +18,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, vDuration
 from icalendar.enums import TRANSP
 
-from midback.clinic.models import Patient, Program
+from midback.care.models import Patient, Program
 from midback.reminders.actions import current_plan, preferences, settings_for, zone_of
 from midback.reminders.messages import exercise_names, pinned_names, player_path
 from midback.reminders.schedule import WEEKDAYS, block_id, occurrences, parse_schedule

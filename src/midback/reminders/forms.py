@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from midback.clinic.validators import CleanInputForm
+from midback.care.validators import CleanInputForm
 from midback.plans.cleaning import CLOCK_FIELD_ATTRS
 from midback.plans.vocabulary import WEEKDAYS
 from midback.reminders.models import ReminderSettings

@@ -10,7 +10,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F
 from django.urls import reverse
 
-from midback.clinic.models import Patient, ProgramVersion
+from midback.care.models import Patient, ProgramVersion
 from midback.reminders.conf import site_host
 from midback.reminders.models import Reminder
 

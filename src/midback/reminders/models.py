@@ -8,7 +8,7 @@ from datetime import time
 from django.db import models
 from django.utils import timezone
 
-from midback.clinic.models import Clinic, Patient
+from midback.care.models import Clinic, Patient
 
 
 def new_salt() -> str:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient
-from midback.practice.devices import patient_required
+from midback.care.audit import audit
+from midback.care.devices import patient_required
+from midback.care.models import Patient
 from midback.reminders import actions
 from midback.reminders.feed import patient_calendar
 from midback.reminders.forms import ReminderSettingsForm

@@ -49,7 +49,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from midback.reminders import messages
 from midback.reminders.actions import current_plan, preferences, settings_for, sync_all, zone_of
 from midback.reminders.conf import ReminderConf, conf

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from midback.care.access import require_staff, staff_required
 from midback.care.actions import do_set_authenticator
-from midback.clinic.access import require_staff, staff_required
-from midback.clinic.audit import audit
-from midback.clinic.login import new_totp_secret, totp_uri, verify_totp
+from midback.care.audit import audit
+from midback.care.login import new_totp_secret, totp_uri, verify_totp
 
 
 @staff_required

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import require_staff
-from midback.clinic.audit import audit
+from midback.care.access import require_staff
+from midback.care.audit import audit
+from midback.care.login import check_code_login, check_password_login
+from midback.care.models import StaffMember
+from midback.care.ratelimit import too_many_sign_ins
 from midback.clinic.forms import LoginForm, TotpForm
-from midback.clinic.login import check_code_login, check_password_login
-from midback.clinic.models import StaffMember
-from midback.practice.ratelimit import too_many_sign_ins
 
 PENDING = "clinic_pending_user"
 TOO_MANY = "Too many sign-in attempts from this network. Wait 15 minutes and try again."

@@ -16,28 +16,31 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from midback.clinic.access import (
+from midback.care.access import (
     get_patient_for_staff,
     owner_required,
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import do_erase_patient
-from midback.clinic.audit import audit
-from midback.clinic.models import (
+from midback.care.actions import do_erase_patient
+from midback.care.audit import audit
+from midback.care.exports import patient_data_sections
+from midback.care.models import (
     AuditEvent,
+    CheckIn,
     Clinic,
+    DeviceSession,
+    ExerciseLog,
     Patient,
     ProgramTemplate,
     ProgramVersion,
+    SessionLog,
     StaffMember,
 )
-from midback.clinic.programs import current_library
+from midback.care.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
 from midback.content.models import Exercise, ExerciseVersion
 from midback.plans.cleaning import zone_or_utc
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
-from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 
 def patient_data(patient: Patient) -> dict[str, Any]:
@@ -73,22 +76,8 @@ def patient_data(patient: Patient) -> dict[str, Any]:
                 "label", "created_at", "last_seen_at", "revoked_at"
             )
         ),
-        # Reminder choices and where reminders go; never the secrets (keys, token hashes).
-        "reminder_settings": list(
-            ReminderSettings.objects.filter(patient=patient).values(
-                "push_enabled", "email", "digest_time", "quiet_start", "quiet_end", "days_off"
-            )
-        ),
-        "push_subscriptions": list(
-            PushSubscription.objects.filter(patient=patient).values(
-                "label", "created_at", "last_success_at"
-            )
-        ),
-        "calendar_feeds": list(
-            CalendarFeed.objects.filter(patient=patient).values(
-                "created_at", "revoked_at", "last_fetched_at"
-            )
-        ),
+        # Sections kept above the record (reminders' choices), registered at start-up.
+        **patient_data_sections(patient),
     }
 
 

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import get_custom_exercise_for_staff, require_staff, staff_required
-from midback.clinic.audit import audit
+from midback.care.access import get_custom_exercise_for_staff, require_staff, staff_required
+from midback.care.audit import audit
+from midback.care.models import ProgramTemplate, ProgramVersion
 from midback.clinic.exercises import CustomExerciseForm, do_save_custom_exercise, initial_of
-from midback.clinic.models import ProgramTemplate, ProgramVersion
 from midback.content.models import Exercise, ExerciseVersion
 
 

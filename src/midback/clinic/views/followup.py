@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from midback.care.access import require_staff, staff_required
 from midback.care.assessing import dashboard_rows
-from midback.clinic.access import require_staff, staff_required
-from midback.clinic.programs import current_library
+from midback.care.programs import current_library
 from midback.plans.cleaning import zone_or_utc
 
 FILTERS = {

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from midback.clinic.access import get_patient_for_staff, staff_required
-from midback.clinic.audit import audit
+from midback.care.access import get_patient_for_staff, staff_required
+from midback.care.audit import audit
+from midback.care.devices import do_create_invite
+from midback.care.models import Program
+from midback.care.programs import clinical_notes, library_of_version
 from midback.clinic.handout import render_handout
-from midback.clinic.models import Program
-from midback.clinic.programs import clinical_notes, library_of_version
-from midback.practice.devices import do_create_invite
 
 
 @staff_required

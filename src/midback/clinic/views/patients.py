@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,20 +17,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.care.actions import do_archive_patient
+from midback.care.access import get_patient_for_staff, require_staff, staff_required
+from midback.care.actions import do_archive_patient, do_create_patient, do_revoke_invite
 from midback.care.assessing import assessment_for, proposed_plan
-from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
-from midback.clinic.actions import do_create_patient
-from midback.clinic.audit import audit
+from midback.care.audit import audit
+from midback.care.devices import do_create_invite
+from midback.care.models import (
+    CheckIn,
+    DeviceSession,
+    ExerciseLog,
+    Invite,
+    Patient,
+    Program,
+    SessionLog,
+)
+from midback.care.programs import clinical_notes, current_library
 from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
 from midback.clinic.forms import PatientForm
-from midback.clinic.models import Patient, Program
-from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.cleaning import zone_or_utc
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import RED_FLAGS, words
-from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 
 
 @staff_required
@@ -204,10 +209,7 @@ def invite_revoke_view(request: HttpRequest, patient_id: int, invite_id: int) ->
     if invite is None:
         raise Http404("No such link")
     if invite.used_at is None and invite.expires_at > timezone.now():
-        with transaction.atomic():
-            invite.expires_at = timezone.now()
-            invite.save(update_fields=["expires_at"])
-            audit(request, patient.clinic, "update", invite, "sign-in link revoked")
+        do_revoke_invite(request, invite)
         messages.success(request, "The link is revoked: it no longer signs anyone in.")
     return redirect("clinic:patient", patient_id=patient.pk)
 

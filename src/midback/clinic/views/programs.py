@@ -7,25 +7,35 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import (
+from midback.care.access import (
     get_patient_for_staff,
     get_template_for_staff,
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import (
+from midback.care.actions import (
     NothingToApply,
     do_apply_suggestion,
+    do_create_template,
+    do_delete_template,
     do_record_red_flags,
     do_save_program,
 )
-from midback.clinic.audit import audit
+from midback.care.audit import audit
+from midback.care.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
+from midback.care.programs import (
+    changes_nothing,
+    clinical_notes,
+    current_library,
+    library_of_version,
+    plan_changes,
+)
 from midback.clinic.editor import (
     BudgetChoice,
     IntakeForm,
@@ -41,14 +51,6 @@ from midback.clinic.editor import (
     validate_rows,
 )
 from midback.clinic.handout import schedule_groups
-from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
-from midback.clinic.programs import (
-    changes_nothing,
-    clinical_notes,
-    current_library,
-    library_of_version,
-    plan_changes,
-)
 from midback.content.loader import Library
 from midback.plans.intake import Intake, parse_intake
 from midback.plans.planner import plan as make_plan
@@ -337,14 +339,7 @@ def _save_template(state: Editing) -> None:
         state.messages.append("Fix the program before saving it as a template.")
         return
     try:
-        with transaction.atomic():
-            template = ProgramTemplate.objects.create(
-                clinic=state.staff.clinic,
-                name=name,
-                plan=state.preview.model_dump(mode="json"),
-                created_by=state.staff,
-            )
-            audit(state.request, state.staff.clinic, "create", template, name)
+        do_create_template(state.request, state.staff, name, state.preview.model_dump(mode="json"))
         state.messages.append(f"Saved as template “{name}”.")
     except IntegrityError:
         state.messages.append(f"A template called “{name}” exists already; choose another name.")
@@ -505,10 +500,7 @@ def program_version_view(request: HttpRequest, patient_id: int, number: int) -> 
 @require_POST
 def template_delete_view(request: HttpRequest, template_id: int) -> HttpResponse:
     """Delete a clinic template (programs started from it keep their own copy)."""
-    staff = require_staff(request)
     template = get_template_for_staff(request, template_id)
-    with transaction.atomic():
-        audit(request, staff.clinic, "delete", template, f"deleted template {template.name}")
-        template.delete()
+    do_delete_template(request, template)
     messages.success(request, f"Template “{template.name}” is deleted.")
     return redirect("clinic:templates")

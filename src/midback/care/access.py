@@ -1,4 +1,5 @@
-"""The access checks for the clinic side: one function per kind of object.
+"""The access checks of the record: one function per kind of object (a patient's device is
+checked in `care.devices`; the portal's decorators stand on these).
 
 Each answers 404 both for "missing" and for "another clinic's", so nobody learns which ids exist.
 """
@@ -14,7 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from midback.clinic.models import Patient, ProgramTemplate, StaffMember
+from midback.care.devices import get_patient_for_device
+from midback.care.models import Patient, ProgramTemplate, StaffMember
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
 
@@ -118,3 +120,21 @@ def get_custom_exercise_for_staff(request: HttpRequest, exercise_id: int | str) 
     if exercise is None:
         raise Http404("No such exercise")
     return exercise
+
+
+def get_exercise_for_viewer(request: HttpRequest, slug: str) -> Exercise:
+    """Any built-in exercise; a clinic's own only for that clinic's staff and patients. Else 404."""
+    exercise = (
+        Exercise.objects.select_related("current").exclude(current=None).filter(slug=slug).first()
+    )
+    if exercise is None:
+        raise Http404(f"No exercise with slug '{slug}'")
+    if exercise.clinic_id is None:
+        return exercise
+    staff = staff_of(request)
+    if staff is not None and staff.clinic_id == exercise.clinic_id:
+        return exercise
+    patient = get_patient_for_device(request)
+    if patient is not None and patient.clinic_id == exercise.clinic_id:
+        return exercise
+    raise Http404(f"No exercise with slug '{slug}'")

@@ -13,14 +13,14 @@ import datetime as dt
 from django.db.models import Count, F, Max, Q, Sum
 
 from midback.care.assessing import ROLLUP_FIELDS
-from midback.clinic.models import Patient, PatientDay
+from midback.care.models import Patient, PatientDay
 from midback.plans.assessment import Stop
 from midback.plans.protocol import DEFAULT_PROTOCOL
 
 
 def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
     """Recompute one patient's day from their session and exercise logs (idempotent)."""
-    from midback.practice.models import ExerciseLog, SessionLog
+    from midback.care.models import ExerciseLog, SessionLog
 
     logs = SessionLog.objects.filter(patient_id=patient_id, block_day=day)
     # Sums in the database (a day can hold many logs); the same numbers as `summarize`, which

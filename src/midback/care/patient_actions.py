@@ -1,4 +1,4 @@
-"""Changes the patient makes: session logs, check-ins and the self-guided sign-up.
+"""Changes the patient makes to the record: session logs, check-ins and the self-guided sign-up.
 
 Each runs in a transaction and writes the audit row. Rules that need the clock or the database
 raise `LogError` naming the field, so the API can answer per field.
@@ -10,20 +10,29 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.actions import do_create_patient, do_save_program
+from midback.care.audit import audit
 from midback.care.clinics import self_guided_clinic
-from midback.clinic.actions import do_create_patient, do_save_program
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient, ProgramVersion
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.devices import do_start_device_session
-from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
-from midback.practice.programs import find_block, local_now, parse_plan
-from midback.practice.schemas import CheckInIn, SessionLogIn
+from midback.care.devices import do_start_device_session, patient_zone
+from midback.care.errors import LogError
+from midback.care.login import throttled_login
+from midback.care.models import (
+    CheckIn,
+    DeviceSession,
+    ExerciseLog,
+    Patient,
+    ProgramVersion,
+    SessionLog,
+)
+from midback.care.rollup import refresh_patient_day
+from midback.care.schemas import CheckInIn, SessionLogIn
+from midback.plans.schedule import find_block
+from midback.plans.schema import parse_plan
 
 # Phones' clocks drift; a log a little "in the future" is a clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -89,7 +98,7 @@ def do_record_session(
         raise LogError("program_version", "not one of your program versions", "unknown_program")
     now = timezone.now()
     _check_times(data, now)
-    _check_block(data, version, local_now(patient, now).date())
+    _check_block(data, version, now.astimezone(patient_zone(patient)).date())
     try:
         with transaction.atomic():
             log = SessionLog.objects.create(
@@ -147,7 +156,7 @@ def do_record_checkin(
         if existing.patient_id != patient.pk:
             raise LogError("id", "this id is already taken", "id_taken", status=409)
         return existing, False
-    today = local_now(patient, timezone.now()).date()
+    today = timezone.now().astimezone(patient_zone(patient)).date()
     day = data.day or today
     if day > today + timedelta(days=1):
         raise LogError("day", "day is in the future", "in_future")
@@ -203,3 +212,43 @@ def do_self_guided_signup(
     version = do_save_program(request, patient, plan, reason=reason, intake=intake)
     device, token = do_start_device_session(request, patient)
     return patient, version, device, token
+
+
+@transaction.atomic
+def do_set_account(request: HttpRequest, patient: Patient, email: str, password: str) -> User:
+    """Give the patient (or change) the email and password for signing in on another device."""
+    user = patient.user
+    if user is None:
+        user = User(username=f"patient-{patient.pk}")
+    user.email = email
+    user.set_password(password)
+    user.save()
+    if patient.user_id != user.pk:
+        patient.user = user
+        patient.save(update_fields=["user"])
+    audit(request, patient.clinic, "update", patient, "set an email and password for sign-in")
+    return user
+
+
+def do_password_sign_in(
+    request: HttpRequest, email: str, password: str
+) -> tuple[DeviceSession, str] | str:
+    """A new device session for the patient with this email and password, or an error message."""
+    key = f"patient:{email.strip().lower()}"
+
+    def patient_user() -> User | None:
+        user = (
+            User.objects.filter(email=email.strip().lower(), patient__isnull=False, is_active=True)
+            .select_related("patient")
+            .first()
+        )
+        if user is None or not user.check_password(password):
+            return None
+        if user.patient.archived_at is not None:
+            return None
+        return user
+
+    result = throttled_login(key, patient_user)
+    if isinstance(result, str):
+        return result
+    return do_start_device_session(request, result.patient)

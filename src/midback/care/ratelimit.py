@@ -4,7 +4,7 @@ The cache is shared by every server process (the database cache, or Redis when R
 so N processes together allow the limit once. The client is the connection's address, or the one
 the configured trusted proxy saw (`client_ip`, setting TRUSTED_PROXIES); a forwarded header from
 anyone else is ignored. Per-account limits (and locks) are `LoginThrottle` rows in the database
-(`midback.clinic.login`): a guesser is limited by both, whichever is reached first.
+(`midback.care.login`): a guesser is limited by both, whichever is reached first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from midback.clinic.audit import client_ip
+from midback.care.audit import client_ip
 
 # Sign-in attempts (password or code, staff or patient) per client address and window.
 SIGN_IN_LIMIT = 20

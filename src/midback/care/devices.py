@@ -20,10 +20,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from midback.care.audit import audit
 from midback.care.clinics import SELF_GUIDED_SLUG
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient
-from midback.practice.models import DeviceSession, Invite
+from midback.care.models import DeviceSession, Invite, Patient
 
 COOKIE_NAME = "midback_device"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookie lifetime at 400 days

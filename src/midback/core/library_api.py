@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
-from midback.api import ErrorOut
+from midback.care.api_errors import ErrorOut
 from midback.content.access import get_library_exercise, library_exercises
 from midback.content.models import Exercise
 from midback.content.schema import ExerciseSpec

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from midback.clinic.models import AuditEvent, Clinic
+from midback.care.models import AuditEvent, Clinic
 
 
 def actor_of(request: HttpRequest | None) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from midback.clinic.actions import do_save_program
-from midback.clinic.models import Clinic, Patient, StaffMember
-from midback.clinic.programs import current_library
+from midback.care.actions import do_save_program
+from midback.care.models import Clinic, Patient, StaffMember
+from midback.care.programs import current_library
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from midback.clinic.models import LoginThrottle, StaffMember
+from midback.care.models import LoginThrottle, StaffMember
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)

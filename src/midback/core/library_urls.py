@@ -1,6 +1,6 @@
 from django.urls import path
 
-from midback.content import views
+from midback.core import library_pages as views
 
 app_name = "content"
 urlpatterns = [

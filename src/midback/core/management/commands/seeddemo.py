@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from midback.clinic.demo import do_create_demo_clinic
+from midback.core.demo import do_create_demo_clinic
 
 
 class Command(BaseCommand):

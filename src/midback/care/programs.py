@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from midback.clinic.models import Clinic, ProgramVersion
+from midback.care.models import Clinic, ProgramVersion
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
@@ -79,6 +79,54 @@ def plan_changes(old: dict[str, Any] | None, new: dict[str, Any], library: Libra
             + (", at new times." if len(old_blocks) == len(new_blocks) else ".")
         )
     return changes or ["No change to exercises or schedule."]
+
+
+DOSE_FIELDS = ("sets", "reps", "hold_seconds", "per_side", "range", "rest_seconds")
+SCHEDULE_FIELDS = ("day", "time", "minutes", "exercises", "kind", "anchor")
+
+
+def _dose_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {field: item.get(field) for field in DOSE_FIELDS if field in item}
+
+
+def _blocks(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {field: block.get(field) for field in SCHEDULE_FIELDS if block.get(field) is not None}
+        for block in plan.get("schedule", [])
+    ]
+
+
+def plan_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
+    """What changed from one stored plan to the next, as data for the audit row:
+    `{"items.<slug>.<field>": [before, after]}` for each dose that changed, `{"items.<slug>":
+    [None, dose]}` for an added exercise and `[dose, None]` for a removed one, the order of the
+    exercises, the routine's mode and the schedule (its blocks, with day, time, minutes and
+    exercises) when they changed. A first version has every exercise as added."""
+    old = old or {}
+    changes: dict[str, list[Any]] = {}
+    old_items = {i["exercise"]: i for i in old.get("items", [])}
+    new_items = {i["exercise"]: i for i in new.get("items", [])}
+    for slug, item in new_items.items():
+        if slug not in old_items:
+            changes[f"items.{slug}"] = [None, _dose_of(item)]
+            continue
+        before, after = _dose_of(old_items[slug]), _dose_of(item)
+        for field in DOSE_FIELDS:
+            if before.get(field) != after.get(field):
+                changes[f"items.{slug}.{field}"] = [before.get(field), after.get(field)]
+    for slug, item in old_items.items():
+        if slug not in new_items:
+            changes[f"items.{slug}"] = [_dose_of(item), None]
+    if old_items and list(old_items) != list(new_items) and set(old_items) == set(new_items):
+        changes["items.order"] = [list(old_items), list(new_items)]
+    if old.get("mode") != new.get("mode"):
+        changes["mode"] = [old.get("mode"), new.get("mode")]
+    old_blocks, new_blocks = _blocks(old), _blocks(new)
+    if old_blocks != new_blocks:
+        changes["schedule"] = [old_blocks, new_blocks]
+        if len(old_blocks) != len(new_blocks):
+            changes["blocks_per_week"] = [len(old_blocks), len(new_blocks)]
+    return changes
 
 
 CLINICAL_MARK = "clinical reason:"

@@ -8,12 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from midback.content.access import (
-    get_exercise_for_viewer,
-    library_exercises,
-)
-from midback.content.api import dose_text
+from midback.care.access import get_exercise_for_viewer
+from midback.content.access import library_exercises
 from midback.content.schema import AIM_LABELS
+from midback.core.library_api import dose_text
 from midback.plans.vocabulary import CONSTRAINTS, words
 
 # The SVG is its own document: it may style itself but never run or load anything.
