@@ -4,6 +4,7 @@ its audit row, which records who, why, and what changed (before and after, as da
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -11,11 +12,17 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.models import Visit
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient, StaffInvite, StaffMember
 from midback.practice.devices import digest, new_secret
 
 STAFF_INVITE_DAYS = 7
+VISIT_NOTE_MAX = 1000
+
+
+class VisitError(ValueError):
+    """A visit that cannot be saved as asked; the message names the problem in plain words."""
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -119,3 +126,114 @@ def do_set_authenticator(
         "turned on authenticator codes" if secret else "turned off authenticator codes",
         changes={"totp_enabled": [before, staff.totp_enabled]},
     )
+
+
+def _check_visit(
+    patient: Patient,
+    practitioner: StaffMember | None,
+    starts_at: datetime,
+    kind: str,
+    status: str,
+    note: str,
+) -> None:
+    if timezone.is_naive(starts_at):
+        raise VisitError("The visit's date and time need a time zone.")
+    if kind not in Visit.Kind.values:
+        raise VisitError(f"Kind of visit must be one of: {', '.join(Visit.Kind.values)}.")
+    if status not in Visit.Status.values:
+        raise VisitError(f"Visit status must be one of: {', '.join(Visit.Status.values)}.")
+    if len(note) > VISIT_NOTE_MAX:
+        raise VisitError(f"The note is {len(note)} characters; keep it to {VISIT_NOTE_MAX}.")
+    if practitioner is not None and practitioner.clinic_id != patient.clinic_id:
+        raise VisitError("That practitioner is not on this clinic's staff.")
+
+
+def _visit_fields(visit: Visit) -> dict[str, object]:
+    return {
+        "starts_at": _iso(visit.starts_at),
+        "kind": visit.kind,
+        "status": visit.status,
+        "practitioner": visit.practitioner_id,
+        "note": visit.note,
+    }
+
+
+@transaction.atomic
+def do_add_visit(
+    request: HttpRequest | None,
+    patient: Patient,
+    *,
+    starts_at: datetime,
+    kind: str,
+    practitioner: StaffMember | None = None,
+    note: str = "",
+) -> Visit:
+    """Book a visit for the patient (status booked)."""
+    _check_visit(patient, practitioner, starts_at, kind, Visit.Status.BOOKED, note)
+    visit = Visit.objects.create(
+        patient=patient, practitioner=practitioner, starts_at=starts_at, kind=kind, note=note
+    )
+    after = _visit_fields(visit)
+    audit(
+        request,
+        patient.clinic,
+        "create",
+        visit,
+        f"{kind} visit for patient {patient.pk}",
+        changes={key: [None, value] for key, value in after.items()},
+    )
+    return visit
+
+
+_UNCHANGED: object = object()
+
+
+@transaction.atomic
+def do_update_visit(
+    request: HttpRequest | None,
+    visit: Visit,
+    *,
+    status: str | None = None,
+    note: str | None = None,
+    starts_at: datetime | None = None,
+    kind: str | None = None,
+    practitioner: StaffMember | object | None = _UNCHANGED,
+) -> Visit:
+    """Change a visit: mark it attended, cancelled or missed (with a note), or move it.
+    Only what is given changes; the audit row keeps each changed field before and after."""
+    visit = Visit.objects.select_for_update().select_related("patient__clinic").get(pk=visit.pk)
+    before = _visit_fields(visit)
+    new_practitioner = (
+        visit.practitioner if practitioner is _UNCHANGED else cast(StaffMember | None, practitioner)
+    )
+    _check_visit(
+        visit.patient,
+        new_practitioner,
+        starts_at if starts_at is not None else visit.starts_at,
+        kind if kind is not None else visit.kind,
+        status if status is not None else visit.status,
+        note if note is not None else visit.note,
+    )
+    if status is not None:
+        visit.status = status
+    if note is not None:
+        visit.note = note
+    if starts_at is not None:
+        visit.starts_at = starts_at
+    if kind is not None:
+        visit.kind = kind
+    visit.practitioner = new_practitioner
+    after = _visit_fields(visit)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not changes:
+        return visit
+    visit.save()
+    audit(
+        request,
+        visit.patient.clinic,
+        "update",
+        visit,
+        f"visit {visit.status}" if "status" in changes else "visit changed",
+        changes=changes,
+    )
+    return visit
