@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from midback.care.models import Visit
 from midback.clinic.models import Patient, ProgramTemplate, StaffMember
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
@@ -118,3 +119,17 @@ def get_custom_exercise_for_staff(request: HttpRequest, exercise_id: int | str) 
     if exercise is None:
         raise Http404("No such exercise")
     return exercise
+
+
+def get_visit_for_staff(request: HttpRequest, patient: Patient, visit_id: int | str) -> Visit:
+    """One of this patient's visits, at the signed-in staff member's clinic, or 404."""
+    pk = _id_or_404(visit_id, "visit")
+    clinic = require_staff(request).clinic
+    visit = (
+        Visit.objects.select_related("practitioner")
+        .filter(pk=pk, patient=patient, patient__clinic=clinic)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
