@@ -3,7 +3,7 @@ its audit row, which records who, why, and what changed (before and after, as da
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from django.contrib.auth import get_user_model
@@ -150,7 +150,7 @@ def _check_visit(
 
 def _visit_fields(visit: Visit) -> dict[str, object]:
     return {
-        "starts_at": _iso(visit.starts_at),
+        "starts_at": visit.starts_at.astimezone(UTC).isoformat(),
         "kind": visit.kind,
         "status": visit.status,
         "practitioner": visit.practitioner_id,

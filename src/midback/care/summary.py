@@ -168,7 +168,10 @@ def _trend(days: list[tuple[dt.date, float | None, float | None]]) -> str:
         direction = "rising"
     elif a - b >= TREND_POINTS:
         direction = "falling"
-    return f"{direction}: pain after sessions {number_1(a)} in the first week, {number_1(b)} in the last"
+    return (
+        f"{direction} (pain after sessions {number_1(a)} in the first week, "
+        f"{number_1(b)} in the last)"
+    )
 
 
 def number_1(value: float) -> str:

@@ -114,13 +114,20 @@ class AcceptStaffInviteForm(CleanInputForm, forms.Form):
         return password
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff by their display name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class VisitForm(CleanInputForm, forms.Form):
     """The next visit in one step: day and time in the clinic's zone, kind and practitioner."""
 
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     kind = forms.ChoiceField(label="Kind", choices=Visit.Kind.choices, initial=Visit.Kind.TREATMENT)
-    practitioner = forms.ModelChoiceField(
+    practitioner = StaffChoiceField(
         label="With",
         queryset=StaffMember.objects.none(),
         empty_label="(nobody yet)",

@@ -265,7 +265,9 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
         else:
             field = loc[0] if loc else "form"
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
+        if field == "global_change":
+            message = "Choose one of the answers."
+        elif error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
         elif error["type"] in ("missing", "string_too_short"):
             message = "Please fill this in."
