@@ -5,6 +5,7 @@ feed, listed in "Today's visits", and never reachable from another clinic."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -241,3 +242,25 @@ def test_todays_visits_lead_the_dashboard_today_and_tomorrow_only(harbour: Side)
     assert "23:59" in head and "00:01" in head
     # The patient's dashboard row links to the summary of the first of them.
     assert summary.format(visit_today.pk) in rows
+
+
+def test_visits_are_in_the_patients_export_and_go_when_the_patient_is_erased(
+    harbour: Side,
+) -> None:
+    visit = visit_at(harbour, dt.datetime.now(dt.UTC) + dt.timedelta(days=4))
+    harbour.client.post(
+        f"/clinic/patients/{harbour.patient.pk}/visits/{visit.pk}/",
+        {f"v{visit.pk}-status": "cancelled", f"v{visit.pk}-note": "Away for work"},
+    )
+    data = json.loads(
+        harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/export/?format=json").content
+    )
+    assert [(v["id"], v["status"], v["note"]) for v in data["visits"]] == [
+        (visit.pk, "cancelled", "Away for work")
+    ]
+    erased = harbour.client.post(
+        f"/clinic/patients/{harbour.patient.pk}/erase/",
+        {"confirm_name": harbour.patient.display_name},
+    )
+    assert erased.status_code == 302
+    assert not Visit.objects.exists()

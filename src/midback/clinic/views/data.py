@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from midback.care.models import Visit
 from midback.clinic.access import (
     get_patient_for_staff,
     owner_required,
@@ -68,6 +69,20 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "sessions": sessions,
         "exercises": exercises,
         "checkins": list(CheckIn.objects.filter(patient=patient).order_by("day").values()),
+        "visits": list(
+            Visit.objects.filter(patient=patient)
+            .order_by("starts_at")
+            .values(
+                "id",
+                "starts_at",
+                "kind",
+                "status",
+                "note",
+                "practitioner_id",
+                "created_at",
+                "updated_at",
+            )
+        ),
         "devices": list(
             DeviceSession.objects.filter(patient=patient).values(
                 "label", "created_at", "last_seen_at", "revoked_at"
