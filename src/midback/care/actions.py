@@ -149,12 +149,15 @@ def _check_visit(
 
 
 def _visit_fields(visit: Visit) -> dict[str, object]:
+    """A visit's fields as the audit keeps them. The note's words are the patient's clinical
+    record, not the trail's: the trail keeps only that it changed (its length), so erasing the
+    patient leaves none of it behind."""
     return {
         "starts_at": visit.starts_at.astimezone(UTC).isoformat(),
         "kind": visit.kind,
         "status": visit.status,
         "practitioner": visit.practitioner_id,
-        "note": visit.note,
+        "note": f"{len(visit.note)} characters",
     }
 
 
@@ -179,7 +182,7 @@ def do_add_visit(
         patient.clinic,
         "create",
         visit,
-        f"{kind} visit for patient {patient.pk}",
+        f"booked a {kind} visit",
         changes={key: [None, value] for key, value in after.items()},
     )
     return visit
@@ -202,7 +205,7 @@ def do_update_visit(
     """Change a visit: mark it attended, cancelled or missed (with a note), or move it.
     Only what is given changes; the audit row keeps each changed field before and after."""
     visit = Visit.objects.select_for_update().select_related("patient__clinic").get(pk=visit.pk)
-    before = _visit_fields(visit)
+    before, note_before = _visit_fields(visit), visit.note
     new_practitioner = (
         visit.practitioner if practitioner is _UNCHANGED else cast(StaffMember | None, practitioner)
     )
@@ -225,6 +228,8 @@ def do_update_visit(
     visit.practitioner = new_practitioner
     after = _visit_fields(visit)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if note_before != visit.note and "note" not in changes:
+        changes["note"] = [before["note"], after["note"]]  # same length, other words
     if not changes:
         return visit
     visit.save()

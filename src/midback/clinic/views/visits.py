@@ -104,6 +104,15 @@ def visit_summary_view(request: HttpRequest, patient_id: int, visit_id: int) -> 
     patient_zone = zone_or_utc(patient.time_zone)
     first = summary.since.astimezone(patient_zone).date()
     last = now.astimezone(patient_zone).date()
+    pain_svg = pain_chart(
+        [PainPoint(d, b, a) for d, b, a in summary.pain_days],
+        first,
+        max(last, first + dt.timedelta(days=1)),
+        "Pain before and after sessions since the last visit",
+    )
+    if as_pdf:
+        # The chart's words in the print font too, so the PDF needs no font of the server's.
+        pain_svg = pain_svg.replace("<text ", f'<text font-family="{HANDOUT_FONT}" ')
     context = {
         "s": summary,
         "pdf": as_pdf,
@@ -117,12 +126,7 @@ def visit_summary_view(request: HttpRequest, patient_id: int, visit_id: int) -> 
             if str(patient_zone) != str(clinic_zone)
             else ""
         ),
-        "pain_svg": pain_chart(
-            [PainPoint(d, b, a) for d, b, a in summary.pain_days],
-            first,
-            max(last, first + dt.timedelta(days=1)),
-            "Pain before and after sessions since the last visit",
-        ),
+        "pain_svg": pain_svg,
     }
     if as_pdf:
         context.update(
