@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.test import Client
@@ -264,3 +265,23 @@ def test_visits_are_in_the_patients_export_and_go_when_the_patient_is_erased(
     )
     assert erased.status_code == 302
     assert not Visit.objects.exists()
+
+
+def test_todays_visits_cost_no_query_per_visit(
+    harbour: Side, django_assert_max_num_queries: Any
+) -> None:
+    noon = dt.datetime.combine(clinic_today(harbour), dt.time(12, 0), tzinfo=MELBOURNE)
+    for n in range(30):
+        patient = Patient.objects.create(
+            clinic=harbour.clinic, display_name=f"Extra {n}", time_zone="UTC"
+        )
+        do_add_visit(
+            None,
+            patient,
+            starts_at=noon + dt.timedelta(minutes=n),
+            kind="treatment",
+            practitioner=harbour.staff,
+        )
+    with django_assert_max_num_queries(10):
+        page = harbour.client.get("/clinic/").content.decode()
+    assert page.count("Pre-visit summary") == 30
