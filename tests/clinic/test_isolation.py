@@ -8,6 +8,7 @@ Northside's may appear in any answer, and every Northside row must be unchanged 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -17,7 +18,9 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.care.actions import do_add_visit
 from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import Visit
 from midback.content.models import Exercise, ExerciseVersion
 from tests.clinic.conftest import Side
 
@@ -78,7 +81,11 @@ def values_for(target: Side) -> dict[str, str]:
     """Path parameters, each pointing at the other clinic's object where it names one."""
     today = timezone.localdate()
     exercise = Exercise.objects.filter(clinic=target.clinic).first() or own_exercise(target)
+    visit = Visit.objects.filter(patient=target.patient).first() or do_add_visit(
+        None, target.patient, starts_at=timezone.now() + dt.timedelta(days=1), kind="review"
+    )
     return {
+        "visit_id": str(visit.pk),
         "exercise_id": str(exercise.pk),
         # Django admin (the clinic-scoped site): another clinic's patient through every path.
         "object_id": str(target.patient.pk),
@@ -115,6 +122,9 @@ def snapshot(side: Side) -> dict[str, Any]:
         if "clinic" in names:
             rows = model._default_manager.filter(clinic=side.clinic).order_by("pk").values()
             state[model._meta.label] = json.dumps(list(rows), default=str, sort_keys=True)
+    # Visits carry the clinic through their patient.
+    visits = Visit.objects.filter(patient__clinic=side.clinic).order_by("pk").values()
+    state["care.Visit"] = json.dumps(list(visits), default=str, sort_keys=True)
     state["clinic"] = str(list(type(side.clinic).objects.filter(pk=side.clinic.pk).values()))
     return state
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from midback.care.devices import get_patient_for_device
-from midback.care.models import Patient, ProgramTemplate, StaffMember
+from midback.care.models import Patient, ProgramTemplate, StaffMember, Visit
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
 
@@ -138,3 +138,17 @@ def get_exercise_for_viewer(request: HttpRequest, slug: str) -> Exercise:
     if patient is not None and patient.clinic_id == exercise.clinic_id:
         return exercise
     raise Http404(f"No exercise with slug '{slug}'")
+
+
+def get_visit_for_staff(request: HttpRequest, patient: Patient, visit_id: int | str) -> Visit:
+    """One of this patient's visits, at the signed-in staff member's clinic, or 404."""
+    pk = _id_or_404(visit_id, "visit")
+    clinic = require_staff(request).clinic
+    visit = (
+        Visit.objects.select_related("practitioner")
+        .filter(pk=pk, patient=patient, patient__clinic=clinic)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit

@@ -5,8 +5,8 @@ data). Views validate their input and call these; nothing else writes."""
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -30,11 +30,17 @@ from midback.care.models import (
     ProgramVersion,
     StaffInvite,
     StaffMember,
+    Visit,
 )
 from midback.care.programs import current_library, plan_diff
 from midback.content.models import ExerciseVersion
 
 STAFF_INVITE_DAYS = 7
+VISIT_NOTE_MAX = 1000
+
+
+class VisitError(ValueError):
+    """A visit that cannot be saved as asked; the message names the problem in plain words."""
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -331,3 +337,119 @@ def do_delete_template(request: HttpRequest | None, template: ProgramTemplate) -
         changes={"name": [template.name, None]},
     )  # fmt: skip
     template.delete()
+
+
+def _check_visit(
+    patient: Patient,
+    practitioner: StaffMember | None,
+    starts_at: datetime,
+    kind: str,
+    status: str,
+    note: str,
+) -> None:
+    if timezone.is_naive(starts_at):
+        raise VisitError("The visit's date and time need a time zone.")
+    if kind not in Visit.Kind.values:
+        raise VisitError(f"Kind of visit must be one of: {', '.join(Visit.Kind.values)}.")
+    if status not in Visit.Status.values:
+        raise VisitError(f"Visit status must be one of: {', '.join(Visit.Status.values)}.")
+    if len(note) > VISIT_NOTE_MAX:
+        raise VisitError(f"The note is {len(note)} characters; keep it to {VISIT_NOTE_MAX}.")
+    if practitioner is not None and practitioner.clinic_id != patient.clinic_id:
+        raise VisitError("That practitioner is not on this clinic's staff.")
+
+
+def _visit_fields(visit: Visit) -> dict[str, object]:
+    """A visit's fields as the audit keeps them. The note's words are the patient's clinical
+    record, not the trail's: the trail keeps only that it changed (its length), so erasing the
+    patient leaves none of it behind."""
+    return {
+        "starts_at": visit.starts_at.astimezone(UTC).isoformat(),
+        "kind": visit.kind,
+        "status": visit.status,
+        "practitioner": visit.practitioner_id,
+        "note": f"{len(visit.note)} characters",
+    }
+
+
+@transaction.atomic
+def do_add_visit(
+    request: HttpRequest | None,
+    patient: Patient,
+    *,
+    starts_at: datetime,
+    kind: str,
+    practitioner: StaffMember | None = None,
+    note: str = "",
+) -> Visit:
+    """Book a visit for the patient (status booked)."""
+    _check_visit(patient, practitioner, starts_at, kind, Visit.Status.BOOKED, note)
+    visit = Visit.objects.create(
+        patient=patient, practitioner=practitioner, starts_at=starts_at, kind=kind, note=note
+    )
+    after = _visit_fields(visit)
+    audit(
+        request,
+        patient.clinic,
+        "create",
+        visit,
+        f"booked a {kind} visit",
+        changes={key: [None, value] for key, value in after.items()},
+    )
+    return visit
+
+
+_UNCHANGED: object = object()
+
+
+@transaction.atomic
+def do_update_visit(
+    request: HttpRequest | None,
+    visit: Visit,
+    *,
+    status: str | None = None,
+    note: str | None = None,
+    starts_at: datetime | None = None,
+    kind: str | None = None,
+    practitioner: StaffMember | object | None = _UNCHANGED,
+) -> Visit:
+    """Change a visit: mark it attended, cancelled or missed (with a note), or move it.
+    Only what is given changes; the audit row keeps each changed field before and after."""
+    visit = Visit.objects.select_for_update().select_related("patient__clinic").get(pk=visit.pk)
+    before, note_before = _visit_fields(visit), visit.note
+    new_practitioner = (
+        visit.practitioner if practitioner is _UNCHANGED else cast(StaffMember | None, practitioner)
+    )
+    _check_visit(
+        visit.patient,
+        new_practitioner,
+        starts_at if starts_at is not None else visit.starts_at,
+        kind if kind is not None else visit.kind,
+        status if status is not None else visit.status,
+        note if note is not None else visit.note,
+    )
+    if status is not None:
+        visit.status = status
+    if note is not None:
+        visit.note = note
+    if starts_at is not None:
+        visit.starts_at = starts_at
+    if kind is not None:
+        visit.kind = kind
+    visit.practitioner = new_practitioner
+    after = _visit_fields(visit)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if note_before != visit.note and "note" not in changes:
+        changes["note"] = [before["note"], after["note"]]  # same length, other words
+    if not changes:
+        return visit
+    visit.save()
+    audit(
+        request,
+        visit.patient.clinic,
+        "update",
+        visit,
+        f"visit {visit.status}" if "status" in changes else "visit changed",
+        changes=changes,
+    )
+    return visit

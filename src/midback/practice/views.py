@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
+from midback.care import visits
 from midback.care.devices import (
     COOKIE_NAME,
     InviteError,
@@ -39,13 +40,17 @@ from midback.care.devices import (
 )
 from midback.care.errors import LogError
 from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
+from midback.care.outcomes import asks_global_change
 from midback.care.patient_actions import do_password_sign_in, do_record_checkin, do_set_account
 from midback.care.ratelimit import too_many, too_many_sign_ins
 from midback.care.schemas import CheckInIn
 from midback.plans import stop_reasons
+from midback.plans.cleaning import zone_or_utc
+from midback.plans.outcomes import GROC_WORDS
 from midback.plans.schedule import blocks_on
 from midback.practice import programs
 from midback.practice.accounts import AccountForm, SignInForm
+from midback.practice.programs import zone_of
 from midback.practice.progress import progress_for
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
@@ -128,6 +133,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "now": now,
         "version": version,
         "section": "today",
+        "next_visit": _next_visit(patient, now),
     }
     if version is not None:
         plan = programs.parse_plan(version.plan)
@@ -161,6 +167,22 @@ def today(request: HttpRequest) -> HttpResponse:
             ],
         )
     return render(request, "practice/today.html", context)
+
+
+def _next_visit(patient: Patient, now: datetime) -> dict[str, str] | None:
+    """The next visit in the patient's words and zone, with the clinic's time when the zones
+    differ."""
+    visit = visits.next_visit(patient, now)
+    if visit is None:
+        return None
+    mine = zone_of(patient)
+    clinic_zone = zone_or_utc(patient.clinic.time_zone)
+    shown = {"words": visits.visit_words(visit, mine), "kind": visit.get_kind_display()}
+    if str(mine) != str(clinic_zone):
+        shown["zone"] = str(mine)
+        shown["clinic_time"] = visits.when_words(visit.starts_at, clinic_zone)
+        shown["clinic_zone"] = str(clinic_zone)
+    return shown
 
 
 @patient_required
@@ -216,7 +238,7 @@ def _checkin_data(post: Any) -> dict[str, Any]:
             return value
 
     data: dict[str, Any] = {"id": post.get("id") or str(uuid.uuid4())}
-    for name in ("pain_now", "pain_worst", "work_impact", "work_hours_missed"):
+    for name in ("pain_now", "pain_worst", "global_change", "work_impact", "work_hours_missed"):
         if post.get(name, "").strip():
             data[name] = number(post[name])
     activities = []
@@ -238,7 +260,9 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
         else:
             field = loc[0] if loc else "form"
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
+        if field == "global_change":
+            message = "Choose one of the answers."
+        elif error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
         elif error["type"] in ("missing", "string_too_short"):
             message = "Please fill this in."
@@ -261,6 +285,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"id": str(uuid.uuid4())}
+    ask_groc = asks_global_change(patient, timezone.now())
     last = CheckIn.objects.filter(patient=patient).first()
     if last is not None:
         # Same activities as last time, so the scores can be compared week to week.
@@ -287,6 +312,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "values": values,
             "errors": errors,
             "scale": range(11),
+            "ask_groc": ask_groc or "global_change" in values,
+            "groc_scale": [(n, GROC_WORDS[n]) for n in range(7, -8, -1)],
             "slots": [
                 {
                     "n": n,

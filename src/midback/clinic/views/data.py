@@ -36,6 +36,7 @@ from midback.care.models import (
     ProgramVersion,
     SessionLog,
     StaffMember,
+    Visit,
 )
 from midback.care.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
@@ -71,6 +72,20 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "sessions": sessions,
         "exercises": exercises,
         "checkins": list(CheckIn.objects.filter(patient=patient).order_by("day").values()),
+        "visits": list(
+            Visit.objects.filter(patient=patient)
+            .order_by("starts_at")
+            .values(
+                "id",
+                "starts_at",
+                "kind",
+                "status",
+                "note",
+                "practitioner_id",
+                "created_at",
+                "updated_at",
+            )
+        ),
         "devices": list(
             DeviceSession.objects.filter(patient=patient).values(
                 "label", "created_at", "last_seen_at", "revoked_at"
