@@ -129,8 +129,14 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "proposed": proposed,
             "logs": logs[:30],
             "checkins": checkins,
-            "pain_svg": pain_chart(points, first, today, "Pain before and after sessions, 28 days"),
-            "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
+            "pain_svg": "".join(
+                pain_chart(points, first, today, "Pain before and after sessions, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
+            "adherence_svg": "".join(
+                adherence_chart(bars, "Sessions done and scheduled, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
         },
     )
 
