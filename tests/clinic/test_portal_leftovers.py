@@ -365,3 +365,22 @@ def test_a_practitioner_is_not_shown_the_admin_link(harbour: Side) -> None:
     harbour.staff.save()
     dashboard = harbour.client.get("/clinic/").content.decode()
     assert "/clinic/admin/" not in dashboard
+
+
+def test_hostile_clinic_details_get_a_clear_answer_and_nothing_half_saved(harbour: Side) -> None:
+    for address, phone in [
+        ("12 Harbour St\x00", "+61 3 9123 4567"),
+        ("x" * 301, "+61 3 9123 4567"),
+        ("12 Harbour St", "1" * 41),
+        ("\x1b[2J", "<script>"),
+        ("😀" * 300, "+61 (3) 9123-4567"),
+    ]:
+        response = harbour.client.post("/clinic/settings/", {"address": address, "phone": phone})
+        assert response.status_code in (200, 302)
+        harbour.clinic.refresh_from_db()
+        if response.status_code == 200:
+            assert 'class="error"' in response.content.decode()
+            assert harbour.clinic.address == "" and harbour.clinic.phone == ""
+        else:
+            assert harbour.clinic.address == " ".join(address.split())
+            harbour.client.post("/clinic/settings/", {"address": "", "phone": ""})
