@@ -144,7 +144,8 @@ class Editing:
         return self.form.cleaned_data.get("proceed_reason", "") if self.form.is_valid() else ""
 
     def check_rows(self) -> None:
-        check_restrictions(self.rows, self.library, self.constraints())
+        # Alternatives come from what may be offered (never a retired exercise).
+        check_restrictions(self.rows, without(self.library, self.retired), self.constraints())
         self.items = validate_rows(self.rows)
 
     def set_rows(self, items: list[PlanItem]) -> None:
@@ -245,7 +246,7 @@ def _swap(state: Editing) -> None:
     """Replace a restricted exercise with the alternative the editor offered."""
     state.intake = state.form.intake()
     if 0 <= state.index < len(state.rows):
-        check_restrictions(state.rows, state.library, state.constraints())
+        check_restrictions(state.rows, without(state.library, state.retired), state.constraints())
         row = state.rows[state.index]
         if row.alternative is not None:
             item = default_item(row.alternative)
