@@ -5,8 +5,10 @@ next to over-long fields (14) and an Admin link that works for whoever sees it (
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pyotp
@@ -384,3 +386,18 @@ def test_hostile_clinic_details_get_a_clear_answer_and_nothing_half_saved(harbou
         else:
             assert harbour.clinic.address == " ".join(address.split())
             harbour.client.post("/clinic/settings/", {"address": "", "phone": ""})
+
+
+def test_the_clinic_export_carries_the_details_and_what_is_retired(harbour: Side) -> None:
+    exercise, _ = with_clinic_exercise(harbour)
+    harbour.client.post(f"/clinic/exercises/{exercise.pk}/retire/", {"retire": "yes"})
+    template = save_template(harbour, "Desk worker, gentle")
+    harbour.client.post(f"/clinic/templates/{template.pk}/retire/", {"retire": "yes"})
+    harbour.client.post("/clinic/settings/", {"address": "12 Harbour St", "phone": "+61 3 1"})
+    archive = zipfile.ZipFile(io.BytesIO(harbour.client.get("/clinic/export/").content))
+    clinic = json.loads(archive.read("clinic.json"))
+    assert clinic["clinic"]["address"] == "12 Harbour St" and clinic["clinic"]["phone"] == "+61 3 1"
+    assert clinic["clinic"]["logo"] is False
+    assert clinic["exercises"][0]["retired_at"] is not None
+    assert clinic["templates"][0]["retired_at"] is not None
+    assert "recovery" not in json.dumps(clinic["staff"])
