@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from midback.care.actions import do_use_recovery_code, normal_recovery_code
 from midback.care.models import LoginThrottle, StaffMember
 
 MAX_FAILURES = 5
@@ -129,27 +130,44 @@ class CodeResult:
     ok: bool
     error: str = ""
     start_again: bool = False  # the pending sign-in is over: back to the password step
+    recovery: bool = False  # signed in with a recovery code
 
 
 @transaction.atomic
-def check_code_login(staff: StaffMember, code: str, tries_so_far: int) -> CodeResult:
-    """The authenticator step of a pending sign-in, throttled with the account's password step."""
+def check_code_login(
+    request: HttpRequest | None, staff: StaffMember, code: str, tries_so_far: int
+) -> CodeResult:
+    """The authenticator step of a pending sign-in, throttled with the account's password step.
+    A recovery code is taken instead of an authenticator code (and is then used up)."""
     throttle = _throttle(staff.user.get_username().strip().lower())
     locked = _locked_message(throttle)
     if locked:
         return CodeResult(False, locked, start_again=True)
-    if verify_totp(staff, code):
+    recovery = is_recovery_code(code)
+    if (recovery and do_use_recovery_code(request, staff, code)) or (
+        not recovery and verify_totp(staff, code)
+    ):
         throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, None, None
         throttle.save()
-        return CodeResult(True)
+        return CodeResult(True, recovery=recovery)
     _count_failure(throttle)
     if tries_so_far + 1 >= MAX_CODE_TRIES or throttle.locked_until:
         return CodeResult(
             False, "Too many wrong codes. Sign in with your password again.", start_again=True
         )
+    if recovery:
+        return CodeResult(
+            False, "That recovery code is not right, or it was used before. Each works once."
+        )
     return CodeResult(
         False, "That code is not right. Codes change every 30 seconds; try the current one."
     )
+
+
+def is_recovery_code(code: str) -> bool:
+    """Does this look like a recovery code (12 letters and digits) rather than a 6-digit code?"""
+    plain = normal_recovery_code(code)
+    return len(plain) == 12 and plain.isascii() and plain.isalnum()
 
 
 def new_totp_secret() -> str:

@@ -23,6 +23,10 @@ class Clinic(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(default=timezone.now)
+    address = models.CharField(max_length=300, blank=True, help_text="printed on handouts")
+    phone = models.CharField(max_length=40, blank=True, help_text="printed on handouts")
+    logo = models.BinaryField(null=True, blank=True, help_text="a re-encoded PNG or JPEG")
+    logo_type = models.CharField(max_length=32, blank=True)
 
     class Meta:
         db_table = "clinic_clinic"
@@ -44,6 +48,9 @@ class StaffMember(models.Model):
     display_name = models.CharField(max_length=120)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(default=False)
+    recovery_codes = models.JSONField(
+        default=list, blank=True, help_text="SHA-256 digests of the unused recovery codes"
+    )
 
     class Meta:
         db_table = "clinic_staffmember"
@@ -177,6 +184,9 @@ class ProgramTemplate(models.Model):
         StaffMember, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="no longer offered for new programs"
+    )
 
     class Meta:
         db_table = "clinic_programtemplate"

@@ -29,6 +29,21 @@ def current_library(clinic: Clinic | None = None) -> Library:
     return Library(specs) if specs else load_library()
 
 
+def retired_slugs(clinic: Clinic) -> set[str]:
+    """The clinic's retired exercises: kept in the library (programs that have them still show
+    and play them) but not offered for new programs."""
+    return set(
+        Exercise.objects.filter(clinic=clinic)
+        .exclude(retired_at=None)
+        .values_list("slug", flat=True)
+    )
+
+
+def without(library: Library, slugs: set[str]) -> Library:
+    """The library without these exercises (what the planner may choose from)."""
+    return Library({slug: spec for slug, spec in library.items() if slug not in slugs})
+
+
 def library_of_version(versions: list[ExerciseVersion]) -> Library:
     """The exercise content a program version was made with, whatever the library says now."""
     return Library({v.exercise.slug: v.spec for v in versions})

@@ -35,6 +35,12 @@ class ClinicAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return redirect(f"/clinic/login/?next={request.get_full_path()}")
 
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        # The portal's own page: Django's validators, and the change is audited.
+        return redirect("clinic:password_change")
+
 
 clinic_admin = ClinicAdminSite(name="clinic_admin")
 

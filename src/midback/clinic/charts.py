@@ -1,12 +1,32 @@
-"""Small server-made SVG charts: no script, no inline style, readable in print and on a phone."""
+"""Small server-made SVG charts: no script, no inline style, readable in print and on a phone.
+
+Each chart is drawn twice, wide (for desktops and print) and narrow (for phones), and the page's
+stylesheet shows the one that fits: an SVG scaled down to a phone's width would shrink its
+labels to a few pixels, so the narrow drawing has fewer, larger labels at the size it is shown.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from html import escape
+from typing import Literal
 
 NAVY, TEAL, ACCENT, GRID, MUTED = "#16485b", "#1f7a72", "#c4512f", "#e4e0d6", "#4d5f6b"
+
+Fit = Literal["wide", "narrow"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A drawing's size in SVG units and the size of its labels in the same units."""
+
+    width: int
+    font: int
+
+
+# The narrow drawing is shown 300-360 CSS px wide, so its 13-unit labels read at 11-14 px.
+FRAMES: dict[Fit, Frame] = {"wide": Frame(640, 11), "narrow": Frame(340, 13)}
 
 
 @dataclass(frozen=True)
@@ -16,9 +36,21 @@ class PainPoint:
     after: float | None
 
 
-def pain_chart(points: list[PainPoint], first: dt.date, last: dt.date, title: str) -> str:
+def _open(frame: Frame, height: int, key: str, fit: Fit, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {height}" '
+        f'role="img" aria-labelledby="{key}-{fit}" class="chart chart-{fit}">'
+        f'<title id="{key}-{fit}">{escape(title)}</title>'
+    )
+
+
+def pain_chart(
+    points: list[PainPoint], first: dt.date, last: dt.date, title: str, fit: Fit = "wide"
+) -> str:
     """Pain before and after sessions (0-10) per day, as two lines with dots."""
-    width, height, left, top, bottom = 640, 220, 34, 16, 28
+    frame = FRAMES[fit]
+    f = frame.font
+    width, height, left, top, bottom = frame.width, 220, 12 + 2 * f, 10 + f, 8 + 2 * f
     span = max(1, (last - first).days)
     plot_w, plot_h = width - left - 10, height - top - bottom
 
@@ -28,20 +60,17 @@ def pain_chart(points: list[PainPoint], first: dt.date, last: dt.date, title: st
     def y(value: float) -> float:
         return top + plot_h * (1 - value / 10)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="pc-t" class="chart"><title id="pc-t">{escape(title)}</title>'
-    ]
+    parts = [_open(frame, height, "pc", fit, title)]
     for level in (0, 2, 4, 6, 8, 10):
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="{MUTED}">{level}</text>'
+            f'<text x="{left - 6}" y="{y(level) + f / 3:.1f}" font-size="{f}" '
+            f'text-anchor="end" fill="{MUTED}">{level}</text>'
         )
     for day, anchor in ((first, "start"), (first + (last - first) / 2, "middle"), (last, "end")):
         parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
+            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="{f}" text-anchor="{anchor}" '
             f'fill="{MUTED}">{day:%d %b}</text>'
         )
     for attr, colour in (("before", TEAL), ("after", ACCENT)):
@@ -59,26 +88,30 @@ def pain_chart(points: list[PainPoint], first: dt.date, last: dt.date, title: st
         parts.extend(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
         )
+    key = f + 1
     parts.append(
-        f'<g font-size="12"><rect x="{width - 190}" y="4" width="10" height="10" fill="{TEAL}"/>'
-        f'<text x="{width - 175}" y="13" fill="{NAVY}">before</text>'
-        f'<rect x="{width - 120}" y="4" width="10" height="10" fill="{ACCENT}"/>'
-        f'<text x="{width - 105}" y="13" fill="{NAVY}">after</text></g></svg>'
+        f'<g font-size="{key}"><rect x="{width - 15 * key}" y="2" width="{key - 2}" '
+        f'height="{key - 2}" fill="{TEAL}"/>'
+        f'<text x="{width - 14 * key + 2}" y="{key - 1}" fill="{NAVY}">before</text>'
+        f'<rect x="{width - 7 * key}" y="2" width="{key - 2}" height="{key - 2}" '
+        f'fill="{ACCENT}"/>'
+        f'<text x="{width - 6 * key + 2}" y="{key - 1}" fill="{NAVY}">after</text></g></svg>'
     )
     return "".join(parts)
 
 
-def adherence_chart(days: list[tuple[dt.date, int, int]], title: str) -> str:
+def adherence_chart(days: list[tuple[dt.date, int, int]], title: str, fit: Fit = "wide") -> str:
     """Bars of sessions done against scheduled per day: (day, done, scheduled)."""
-    width, height, left, top, bottom = 640, 140, 34, 10, 26
+    frame = FRAMES[fit]
+    f = frame.font
+    width, height, left, top, bottom = frame.width, 140, 12 + 2 * f, 10, 8 + 2 * f
     n = max(1, len(days))
     slot = (width - left - 10) / n
     most = max([1] + [max(done, planned) for _, done, planned in days])
     plot_h = height - top - bottom
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="ac-t" class="chart"><title id="ac-t">{escape(title)}</title>'
-    ]
+    # Labels every week on a wide drawing; on a narrow one every other week, so none touch.
+    every = 7 if fit == "wide" else 14
+    parts = [_open(frame, height, "ac", fit, title)]
     for i, (day, done, planned) in enumerate(days):
         bx = left + i * slot + slot * 0.15
         bw = slot * 0.7
@@ -90,11 +123,13 @@ def adherence_chart(days: list[tuple[dt.date, int, int]], title: str) -> str:
             f'<rect x="{bx:.1f}" y="{top + plot_h - done_h:.1f}" width="{bw:.1f}" '
             f'height="{done_h:.1f}" fill="{TEAL}"/>'
         )
-        if i % 7 == 0 or i == n - 1:
-            anchor = "end" if i == n - 1 else "middle"
+        last = i == n - 1
+        if (i % every == 0 and (n - 1 - i) * slot > 4 * f) or last:
+            anchor = "end" if last else ("start" if i == 0 else "middle")
+            at = bx + bw if last else (bx if i == 0 else bx + bw / 2)
             parts.append(
-                f'<text x="{bx + (bw if i == n - 1 else bw / 2):.1f}" y="{height - 8}" '
-                f'font-size="11" text-anchor="{anchor}" fill="{MUTED}">{day:%d %b}</text>'
+                f'<text x="{at:.1f}" y="{height - 8}" font-size="{f}" text-anchor="{anchor}" '
+                f'fill="{MUTED}">{day:%d %b}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)

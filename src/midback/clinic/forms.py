@@ -65,9 +65,16 @@ class LoginForm(CleanInputForm, forms.Form):
 
 class TotpForm(CleanInputForm, forms.Form):
     code = forms.RegexField(
-        regex=r"^\s*\d{3}\s?\d{3}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        label="Code",
+        # Six digits from the app, or a recovery code (12 letters and digits, dashes optional).
+        regex=r"^\s*(\d{3}\s?\d{3}|[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4})\s*$",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        error_messages={
+            "invalid": "Enter the 6-digit code from your authenticator app, or a recovery code "
+            "(like abcd-efgh-jkmn)."
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
 
@@ -181,3 +188,56 @@ def clinic_moment(day: dt.date, at: dt.time, zone: dt.tzinfo) -> dt.datetime:
             "forward then. Choose another time."
         )
     return moment
+
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_SIDE = 800  # plenty for 16 mm of print height at 300 dpi
+
+
+class ClinicSettingsForm(CleanInputForm, forms.Form):
+    """What the clinic prints on handouts besides its name: address, phone and a logo."""
+
+    address = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Printed at the top of every handout. Up to 300 characters.",
+    )
+    phone = forms.RegexField(
+        regex=r"^[0-9+()\- .]*$",
+        max_length=40,
+        required=False,
+        error_messages={
+            "invalid": "Use digits, spaces and + ( ) - . only (for example +61 3 9123 4567)."
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    logo = forms.FileField(
+        required=False,
+        label="Logo (PNG or JPEG, up to 1 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+
+    def clean_logo(self) -> tuple[bytes, str] | None:
+        """The logo re-encoded from its content (PNG or JPEG only), or None when none was sent."""
+        from midback.clinic.exercises import picture_kind, reencode_picture
+
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        too_big = "The logo is larger than 1 MB; please make it smaller."
+        if upload.size is not None and upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(too_big)
+        data = upload.read(LOGO_MAX_BYTES + 1)
+        if len(data) > LOGO_MAX_BYTES:
+            raise forms.ValidationError(too_big)
+        kind = picture_kind(data)
+        if kind is None or kind[0] not in ("image/png", "image/jpeg"):
+            raise forms.ValidationError(
+                "That file is not a PNG or JPEG picture (checked by its content)."
+            )
+        try:
+            return reencode_picture(data, side=LOGO_SIDE)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

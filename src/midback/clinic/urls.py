@@ -66,6 +66,23 @@ urlpatterns = [
         name="exercise_delete",
     ),
     path(
+        "clinic/exercises/<int:exercise_id>/retire/",
+        exercises.exercise_retire_view,
+        name="exercise_retire",
+    ),
+    path(
+        "clinic/templates/<int:template_id>/retire/",
+        programs.template_retire_view,
+        name="template_retire",
+    ),
+    path(
+        "clinic/templates/<int:template_id>/rename/",
+        programs.template_rename_view,
+        name="template_rename",
+    ),
+    path("clinic/settings/", account.clinic_settings_view, name="clinic_settings"),
+    path("clinic/settings/logo/", account.clinic_logo_view, name="clinic_logo"),
+    path(
         "clinic/templates/<int:template_id>/delete/",
         programs.template_delete_view,
         name="template_delete",

@@ -25,6 +25,9 @@ class Exercise(models.Model):
     current = models.ForeignKey(
         "ExerciseVersion", null=True, blank=True, related_name="+", on_delete=models.PROTECT
     )
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="a clinic's exercise no longer offered for new programs"
+    )
 
     class Meta:
         ordering = ["order", "slug"]

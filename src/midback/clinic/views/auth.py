@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -72,11 +73,22 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
             status=429,
         )
     if request.method == "POST" and form.is_valid():
-        result = check_code_login(staff, form.cleaned_data["code"], int(pending.get("tries", 0)))
+        result = check_code_login(
+            request, staff, form.cleaned_data["code"], int(pending.get("tries", 0))
+        )
         if result.ok:
             del request.session[PENDING]
             login(request, staff.user, backend="django.contrib.auth.backends.ModelBackend")
-            audit(request, staff.clinic, "sign_in", staff, "with authenticator code")
+            how = "with a recovery code" if result.recovery else "with authenticator code"
+            audit(request, staff.clinic, "sign_in", staff, how)
+            if result.recovery:
+                left = len(staff.recovery_codes)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} of them "
+                    f"{'is' if left == 1 else 'are'} left. Make new ones on your Account page "
+                    "if you have lost your authenticator.",
+                )
             return redirect(_next(request))
         error, status = result.error, 401
         if result.start_again:

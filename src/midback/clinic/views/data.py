@@ -167,10 +167,18 @@ def clinic_data(clinic: Clinic) -> dict[str, Any]:
     """What the clinic itself holds besides patients: its exercises, templates, staff."""
     exercises = Exercise.objects.filter(clinic=clinic).prefetch_related("versions")
     return {
-        "clinic": {"name": clinic.name, "slug": clinic.slug, "time_zone": clinic.time_zone},
+        "clinic": {
+            "name": clinic.name,
+            "slug": clinic.slug,
+            "time_zone": clinic.time_zone,
+            "address": clinic.address,
+            "phone": clinic.phone,
+            "logo": bool(clinic.logo),
+        },
         "exercises": [
             {
                 "slug": exercise.slug,
+                "retired_at": exercise.retired_at,
                 "versions": [
                     {
                         "number": v.number,
@@ -188,7 +196,7 @@ def clinic_data(clinic: Clinic) -> dict[str, Any]:
         "templates": list(
             ProgramTemplate.objects.filter(clinic=clinic)
             .order_by("name")
-            .values("name", "plan", "created_at")
+            .values("name", "plan", "created_at", "retired_at")
         ),
         "staff": [
             {

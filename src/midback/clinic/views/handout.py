@@ -54,6 +54,11 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         images=images,
         practitioner=version.author.display_name if version.author else "",
         clinical=clinical_notes(version.plan) if clinic_copy else None,
+        clinic_address=patient.clinic.address,
+        clinic_phone=patient.clinic.phone,
+        logo=(bytes(patient.clinic.logo), patient.clinic.logo_type)
+        if patient.clinic.logo
+        else None,
     )
     audit(request, patient.clinic, "export", patient, f"handout v{version.number} {paper}")
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -160,8 +160,14 @@ def patient_page(
             "proposed": proposed,
             "logs": logs[:30],
             "checkins": checkins,
-            "pain_svg": pain_chart(points, first, today, "Pain before and after sessions, 28 days"),
-            "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
+            "pain_svg": "".join(
+                pain_chart(points, first, today, "Pain before and after sessions, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
+            "adherence_svg": "".join(
+                adherence_chart(bars, "Sessions done and scheduled, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
             "visit_form": visit_form or VisitForm(staff=staff),
             "upcoming_visits": upcoming,
             "past_visits": past,
