@@ -137,7 +137,11 @@ def today(request: HttpRequest) -> HttpResponse:
     if version is not None:
         plan = programs.parse_plan(version.plan)
         blocks = programs.day_blocks(
-            plan, now.date(), now, programs.logged_blocks(patient, now.date())
+            plan,
+            now.date(),
+            now,
+            programs.logged_blocks(patient, now.date()),
+            programs.calendar_fit(patient, version, now.date()),
         )
         library = programs.version_library(version)
         names = {slug: spec.name for slug, spec in library.items()}

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.care.actions import do_archive_patient
 from midback.care.assessing import assessment_for, proposed_plan
+from midback.care.calendars import week_summary
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
@@ -131,6 +132,12 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "checkins": checkins,
             "pain_svg": pain_chart(points, first, today, "Pain before and after sessions, 28 days"),
             "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
+            "breaks_calendar": week_summary(
+                patient,
+                Plan.model_validate(version.plan) if version else None,
+                version.intake if version else None,
+                today,
+            ),
         },
     )
 
