@@ -61,7 +61,7 @@ def test_a_break_moves_earlier_when_that_is_nearer() -> None:
     fit = fit_day(desk_day(), [(m("14:30"), m("15:20"))], WORK)
     moved = at(fit, "14:30")
     assert moved.at == m("14:25")
-    assert moved.reason == "moved from 14:30: busy until 15:20"
+    assert moved.reason == "moved from 14:30: busy from 14:30 until 15:20"
 
 
 def test_a_moved_break_keeps_out_of_lunch_and_the_first_half_hour() -> None:
@@ -79,7 +79,7 @@ def test_a_break_with_no_free_time_near_it_is_dropped_and_its_exercises_go_later
     dropped = at(fit, "11:30")
     assert dropped.dropped
     assert dropped.reason == (
-        "left out at 11:30: busy until 12:30, and no free 3 minutes within 45 minutes of it"
+        "left out: busy until 12:30, with no free 3 minutes within 45 minutes of 11:30"
     )
     taker = at(fit, "13:30")
     assert taker.exercises == (ANGEL, CAT, TWIST) and taker.added == (CAT, TWIST)
@@ -163,7 +163,7 @@ def test_no_break_lands_in_busy_time_and_every_rule_holds(
         if b.kind != "break":
             assert b.at == b.key and not b.dropped
         if b.dropped:
-            assert b.reason.startswith("left out at")
+            assert b.reason.startswith("left out: ")
     planned = {s for b in blocks if b.kind == "break" for s in b.exercises}
     done = {s for b in breaks for s in b.exercises}
     assert planned == done | set(fit.not_done)

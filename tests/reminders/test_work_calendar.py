@@ -126,7 +126,9 @@ def test_a_weekly_meeting_with_a_moved_and_a_cancelled_occurrence_moves_exactly_
     body = ics(weekly, moved, cancelled, first=monday, last=next_wed)
     assert link(ana, server, body) == "changed"
 
-    assert fit_on(ana, monday) == {"10:30": ("10:10", "moved from 10:30: busy until 11:00")}
+    assert fit_on(ana, monday) == {
+        "10:30": ("10:10", "moved from 10:30: busy from 10:15 until 11:00")
+    }
     assert fit_on(ana, wednesday) == {"14:30": ("14:45", "moved from 14:30: busy until 14:45")}
     assert fit_on(ana, next_mon) == {}  # cancelled occurrence
     assert fit_on(ana, next_wed) == {}  # EXDATE
@@ -174,7 +176,7 @@ def test_only_busy_time_counts_free_declined_and_undeclared_all_day_events_do_no
     assert set(tuesday_fit) == {"09:30", "10:30", "11:30", "13:30", "14:30", "15:30", "16:30"}
     assert all(state == "dropped" for state, _ in tuesday_fit.values())
     assert tuesday_fit["09:30"][1] == (
-        "left out at 09:30: busy until 00:00, and no free 3 minutes within 45 minutes of it"
+        "left out: busy until 00:00, with no free 3 minutes within 45 minutes of 09:30"
     )
 
 
@@ -211,7 +213,7 @@ def test_a_dst_week_in_europe(library: None, server: IcsServer, clock: Any) -> N
     }
     # After it, the same UTC meeting is 10:15-11:00 in London: the 10:30 break goes to 10:10.
     assert fit_on(ana, date(2026, 3, 30)) == {
-        "10:30": ("10:10", "moved from 10:30: busy until 11:00")
+        "10:30": ("10:10", "moved from 10:30: busy from 10:15 until 11:00")
     }
     # Its reminder is at 10:10 London summer time, which is 09:10 UTC.
     do_save_settings(None, ana.patient, push_enabled=False, email="per_block", digest_time=time(7, 30),
@@ -258,8 +260,8 @@ def test_a_fully_booked_day_leaves_every_break_out_and_today_says_so(
     assert len(fit) == 7 and {state for state, _ in fit.values()} == {"dropped"}
     clock.move_to(at(monday, "07:00", LONDON))
     page = ana.client.get("/app/").content.decode()
-    assert page.count("Left out") == 7
-    assert "left out at 10:30: busy until 17:30" in page
+    assert page.count(">Left out<") == 7
+    assert "Left out: busy until 17:30, with no free 3 minutes within 45 minutes of 10:30" in page
     # The routines outside work stay.
     assert ">08:00<" in page and ">18:00<" in page
 
@@ -276,13 +278,13 @@ def test_today_and_the_player_show_a_moved_break_and_a_dropped_breaks_exercises_
     )
     link(ana, server, body)
     assert fit_on(ana, monday) == {
-        "10:30": ("10:10", "moved from 10:30: busy until 11:00"),
-        "13:30": ("dropped", "left out at 13:30: busy until 14:45, and no free 3 minutes within 45 minutes of it"),
+        "10:30": ("10:10", "moved from 10:30: busy from 10:15 until 11:00"),
+        "13:30": ("dropped", "left out: busy until 14:45, with no free 3 minutes within 45 minutes of 13:30"),
         "14:30": ("14:45", "moved from 14:30: busy until 14:45; also holds what the 13:30 break could not"),
     }  # fmt: skip
     clock.move_to(at(monday, "07:00", LONDON))
     page = ana.client.get("/app/").content.decode()
-    assert ">10:10<" in page and "moved from 10:30: busy until 11:00" in page
+    assert ">10:10<" in page and "Moved from 10:30: busy from 10:15 until 11:00." in page
     assert "<s>13:30</s>" in page
     # The API agrees: time is when it happens, planned_time its identity.
     blocks = ana.client.get("/api/v1/me/today").json()["blocks"]
@@ -292,7 +294,8 @@ def test_today_and_the_player_show_a_moved_break_and_a_dropped_breaks_exercises_
     assert late["exercises"] == ["cat-camel", "seated-twist", "wall-angel"]
     # The player plays what the 14:30 break holds today, and says when and why.
     play = ana.client.get(f"/app/play/{monday.isoformat()}/1430/").content.decode()
-    assert "Today at 14:45, around your calendar" in play
+    assert "Break at 14:45" in play
+    assert "Moved from 14:30: busy until 14:45; also holds what the 13:30 break could not." in play
     found = re.search(
         r'<script id="player-data" type="application/json">(.*?)</script>', play, re.S
     )
@@ -320,7 +323,9 @@ def test_the_second_read_is_conditional_and_a_change_is_seen(
                       first=monday, last=monday)  # fmt: skip
     link_row.refresh_from_db()
     assert workcal.refresh(link_row) == "changed"
-    assert fit_on(ana, monday) == {"14:30": ("14:10", "moved from 14:30: busy until 15:00")}
+    assert fit_on(ana, monday) == {
+        "14:30": ("14:10", "moved from 14:30: busy from 14:15 until 15:00")
+    }
 
 
 def test_private_and_loopback_addresses_are_refused_outside_the_test_setting(

@@ -13,7 +13,9 @@ only says where each of the day's short breaks happens today:
   the plan's "at least twice a day" is listed in `short`.
 
 Routines outside work (morning, evening, before and after work) never move. Every moved or
-dropped block carries its reason in the person's words ("moved from 11:00: busy until 11:30").
+dropped block carries its reason in the person's words ("moved from 11:00: busy until 11:30",
+"moved from 14:30: busy from 14:35 until 15:20", "left out: busy until 14:45, with no free 3
+minutes within 45 minutes of 13:30").
 """
 
 from __future__ import annotations
@@ -143,6 +145,9 @@ class _Day:
             return f"too soon after the break at {hhmm(self.placed[-1])}"
         return None
 
+    def busy_at(self, t: int, length: int) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in self.busy if _overlaps(t, t + length, s, e)), None)
+
     def candidates(self, at: int) -> list[int]:
         """Starts to try, nearest first (ties: later first): 5-minute marks within the window,
         and the moments meetings end."""
@@ -202,8 +207,8 @@ def fit_day(
                     block.exercises,
                     block.kind,
                     dropped=True,
-                    reason=f"left out at {hhmm(block.at)}: {why}, and no free "
-                    f"{block.minutes} minutes within {window} minutes of it",
+                    reason=f"left out: {why}, with no free {block.minutes} minutes within "
+                    f"{window} minutes of {hhmm(block.at)}",
                 )
             )
             share = math.ceil(block.minutes / max(len(block.exercises), 1))
@@ -218,6 +223,9 @@ def fit_day(
         reason = ""
         if t != block.at:
             why = day.problem(block.at, length) or "moved"
+            meeting = day.busy_at(block.at, length)
+            if t < block.at and meeting is not None:
+                why = f"busy from {hhmm(meeting[0])} until {hhmm(meeting[1])}"
             reason = f"moved from {hhmm(block.at)}: {why}"
         if added:
             sources = sorted({hhmm(at) for at in dropped_at})

@@ -267,9 +267,7 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
         "time_zone": str(zone_of(patient)),
         "block_time": at.strftime("%H:%M") if at else None,
         # When the block happens today, and why, if the person's work calendar moved it.
-        "happens_at": _clock(placed.at).strftime("%H:%M")
-        if placed and not placed.dropped
-        else None,
+        "happens_at": _clock(placed.at).strftime("%H:%M") if placed and placed.moved else None,
         "calendar_note": placed.reason if placed else "",
         "kind": block.kind if block else None,
         "total_seconds": steps_script.total_seconds,
