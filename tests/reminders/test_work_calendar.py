@@ -321,8 +321,17 @@ def test_the_second_read_is_conditional_and_a_change_is_seen(
     assert server.requests[-1]["If-None-Match"] == server.etag
     server.body = ics(event("a@w", at(monday, "14:15", LONDON), at(monday, "15:00", LONDON)),
                       first=monday, last=monday)  # fmt: skip
+    # "Refresh now" at once again does not ask the server; a minute later it does.
+    assert ana.client.post("/app/reminders/work-calendar/refresh").status_code == 302
+    assert len(server.requests) == 2
+    clock.move_to(clock.now + timedelta(minutes=1))
+    assert ana.client.post("/app/reminders/work-calendar/refresh").status_code == 302
+    assert len(server.requests) == 3
+    assert fit_on(ana, monday) == {
+        "14:30": ("14:10", "moved from 14:30: busy from 14:15 until 15:00")
+    }
     link_row.refresh_from_db()
-    assert workcal.refresh(link_row) == "changed"
+    assert workcal.refresh(link_row) == "unchanged"
     assert fit_on(ana, monday) == {
         "14:30": ("14:10", "moved from 14:30: busy from 14:15 until 15:00")
     }

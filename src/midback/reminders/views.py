@@ -197,6 +197,9 @@ def work_calendar_refresh(request: HttpRequest) -> HttpResponse:
     link = calendars.link_of(patient)
     if link is None:
         raise Http404("No calendar linked")
+    if link.checked_at and timezone.now() - link.checked_at < workcal.REFRESH_AT_MOST:
+        # Read moments ago: say so rather than ask the calendar's server again.
+        return redirect(reverse("reminders:settings") + "?calendar=refreshed#work-h")
     result = workcal.refresh(link)
     note = "refreshed" if result in ("changed", "unchanged") else "linked-problem"
     return redirect(reverse("reminders:settings") + f"?calendar={note}#work-h")

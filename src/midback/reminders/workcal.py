@@ -46,6 +46,7 @@ from midback.reminders.outbound import OutboundRefused, check_url, guarded_creat
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY = timedelta(minutes=15)
+REFRESH_AT_MOST = timedelta(seconds=30)  # "Refresh now" pressed again within this reads nothing
 MAX_REDIRECTS = 3
 DAYS_AHEAD = calendars.HORIZON_DAYS
 
