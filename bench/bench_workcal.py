@@ -1,8 +1,7 @@
 """How long reading a work calendar and bending a day's breaks around it take (prints figures).
 
-A calendar of N weekly meetings (a mix of zones, with overrides) is expanded for 14 days and
-turned into busy intervals (`reminders.workcal.busy_intervals`, no database queries); then
-`plans.busy.fit_day`
+A calendar of N weekly meetings (in four zones) is expanded for 14 days and turned into busy
+intervals (`reminders.workcal.busy_intervals`, no database queries); then `plans.busy.fit_day`
 places a desk worker's hourly breaks around each day's busy time.
 
     .venv/bin/python bench/bench_workcal.py [--meetings 200]
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "midback.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
