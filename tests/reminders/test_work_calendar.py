@@ -522,3 +522,24 @@ def test_the_feed_keeps_uids_moves_times_and_bumps_sequence_and_ical_js_reads_it
     assert read[uid]["utc"] == int(at(monday, "10:10", LONDON).timestamp())
     assert read[uid]["seq"] == int(moved["SEQUENCE"])
     assert len(read) == len(after.events)
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("", "This field is required."),
+        ("https://example.org/cal\x00.ics", "must not contain a null character"),
+        ("https://" + "a" * 2100 + ".org/", "at most 2000 characters"),
+        ("http://[::1", "must be a valid https:// URL"),
+        ("https://host:99999/cal.ics", "must be a valid https:// URL"),
+        ("https://exämple.invalid/cal.ics", "could not be found"),
+        ("mailto:ana@example.org", "must be an https:// URL"),
+    ],
+)
+def test_a_bad_address_is_refused_in_plain_words_and_nothing_is_stored(
+    ana: Person, url: str, words: str
+) -> None:
+    response = ana.client.post("/app/reminders/work-calendar/link", {"url": url})
+    assert response.status_code == 400
+    assert words in response.content.decode().replace("&#x27;", "'")
+    assert not CalendarLink.objects.exists()
