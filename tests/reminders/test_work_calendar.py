@@ -543,3 +543,22 @@ def test_a_bad_address_is_refused_in_plain_words_and_nothing_is_stored(
     assert response.status_code == 400
     assert words in response.content.decode().replace("&#x27;", "'")
     assert not CalendarLink.objects.exists()
+
+
+def test_duration_instead_of_an_end_and_floating_times_are_the_persons() -> None:
+    zone = ZoneInfo(LONDON)
+    body = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:d@w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261207T100000Z\r\n"
+        b"DURATION:PT45M\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:f@w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260701T090000\r\n"
+        b"DTEND:20260701T093000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    got = workcal.busy_intervals(
+        body, zone, datetime(2026, 6, 1, tzinfo=zone), datetime(2026, 12, 31, tzinfo=zone)
+    )
+    assert got == [
+        (datetime(2026, 7, 1, 8, 0, tzinfo=UTC), datetime(2026, 7, 1, 8, 30, tzinfo=UTC)),
+        (datetime(2026, 12, 7, 10, 0, tzinfo=UTC), datetime(2026, 12, 7, 10, 45, tzinfo=UTC)),
+        (datetime(2026, 12, 8, 10, 0, tzinfo=UTC), datetime(2026, 12, 8, 10, 45, tzinfo=UTC)),
+    ]

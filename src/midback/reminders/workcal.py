@@ -268,10 +268,13 @@ def busy_intervals(
         if all_day and not _all_day_busy(event):
             continue
         first = _moment(raw_start, zone)
-        if raw_end is None:
-            last = first + (timedelta(days=1) if all_day else timedelta(0))
-        else:
+        duration = event.get("DURATION")
+        if raw_end is not None:
             last = _moment(raw_end, zone)
+        elif duration is not None and isinstance(duration.dt, timedelta):
+            last = first + duration.dt
+        else:  # RFC 5545: a date lasts the day, a date-time no time at all
+            last = first + (timedelta(days=1) if all_day else timedelta(0))
         first, last = max(first, start), min(last, end)
         if last > first:
             out.append((first.astimezone(UTC), last.astimezone(UTC)))
