@@ -29,6 +29,7 @@ from midback.care.models import BusyInterval, CalendarLink
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient
 from midback.plans.busy import DayBlock, DayFit, WorkHours, fit_day
+from midback.plans.cleaning import zone_or_utc
 from midback.plans.intake import DAYS, minutes_of
 from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schema import Plan
@@ -94,11 +95,12 @@ def do_link_calendar(
         url_hint=url_hint(url) if url else "",
         own_email=own_email,
     )
+    # About the patient, so the audit trail's patient filter (and erasure) finds it.
     audit(
         request,
         patient.clinic,
         "create",
-        link,
+        patient,
         "work calendar linked" if source == CalendarLink.Source.URL else "work calendar uploaded",
         changes={"calendar": [before.url_hint if before else None, link.url_hint or "upload"]},
     )
@@ -165,7 +167,7 @@ def do_store_busy(
             request,
             patient.clinic,
             "update",
-            link,
+            patient,
             "busy time read from the work calendar",
             changes={"busy_intervals": [len(held), len(wanted)]},
         )
@@ -302,7 +304,7 @@ def week_summary(patient: Patient, plan: Plan | None, intake: Any, today: date) 
         return WeekSummary(linked=False)
     if plan is None:
         return WeekSummary(linked=True)
-    zone = ZoneInfo(patient.time_zone or "UTC")
+    zone = zone_or_utc(patient.time_zone)
     monday = today - timedelta(days=today.weekday())
     days = calendar_days(patient, plan, intake, zone, monday, monday + timedelta(days=6))
     return WeekSummary(
