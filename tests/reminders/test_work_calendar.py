@@ -261,6 +261,10 @@ def test_a_fully_booked_day_leaves_every_break_out_and_today_says_so(
     clock.move_to(at(monday, "07:00", LONDON))
     page = ana.client.get("/app/").content.decode()
     assert page.count(">Left out<") == 7
+    assert "leave too little free time for every exercise twice in your breaks: " in page
+    assert (
+        "Cat-Camel Stretch: not at all; Seated Twists: not at all; Wall Angels: not at all." in page
+    )
     assert "Left out: busy until 17:30, with no free 3 minutes within 45 minutes of 10:30" in page
     # The routines outside work stay.
     assert ">08:00<" in page and ">18:00<" in page

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from midback.clinic.models import Patient
 from midback.plans import stop_reasons
+from midback.plans.busy import times_word
 from midback.practice import programs
 from midback.practice.accounts import (
     AccountForm,
@@ -136,15 +137,16 @@ def today(request: HttpRequest) -> HttpResponse:
     }
     if version is not None:
         plan = programs.parse_plan(version.plan)
+        fit = programs.calendar_fit(patient, version, now.date())
         blocks = programs.day_blocks(
-            plan,
-            now.date(),
-            now,
-            programs.logged_blocks(patient, now.date()),
-            programs.calendar_fit(patient, version, now.date()),
+            plan, now.date(), now, programs.logged_blocks(patient, now.date()), fit
         )
         library = programs.version_library(version)
         names = {slug: spec.name for slug, spec in library.items()}
+        # A day too full of meetings for every exercise twice: say which, in words.
+        context["calendar_short"] = [
+            (names.get(slug, slug), times_word(count)) for slug, count in (fit.short if fit else ())
+        ]
         start = next((b for b in blocks if b.status in ("now", "next")), None)
         context.update(
             blocks=[(b, [names.get(s, s) for s in b.exercises]) for b in blocks],
