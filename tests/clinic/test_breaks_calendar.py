@@ -10,7 +10,7 @@ from typing import Any
 from midback.plans.schema import parse_plan
 from midback.practice.programs import current_version
 from midback.reminders import workcal
-from tests.clinic.conftest import Side
+from tests.clinic.conftest import PASSWORD, Side
 from tests.reminders.workcal_helpers import at, event, ics
 
 
@@ -30,6 +30,8 @@ def test_the_patient_page_says_breaks_are_calendar_aware_and_how_many_moved(
         first=monday, last=monday,
     )  # fmt: skip
     workcal.do_upload(None, harbour.patient, body)
+    # The clock moved (maybe months): sign in again, as the practitioner would.
+    assert harbour.client.login(username=harbour.staff.user.username, password=PASSWORD)
     page = harbour.client.get(f"/clinic/patients/{harbour.patient.pk}/").content.decode()
     found = re.search(r"Breaks are calendar-aware: (\d+) moved, (\d+) dropped this week", page)
     assert found, "the summary is on the patient page"
