@@ -46,6 +46,11 @@ class Protocol:
     block_max_minutes: int = 3
     block_max_exercises: int = 2
     times_per_day: int = 2  # every exercise at least this often on a day of short breaks
+    # Breaks around the person's calendar (plans/busy.py): a break in busy time moves at most
+    # this far either way, and keeps at least this long after the previous break's start (less
+    # than the planned interval, so one moved break does not push every later one along).
+    busy_window_minutes: int = 45
+    busy_spacing_minutes: int = 30
 
     # Whole-routine times.
     before_work_minutes: int = 60  # the "before" routine starts this long before work or a shift

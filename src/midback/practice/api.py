@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from midback.care.api_errors import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
@@ -35,11 +35,13 @@ def _log_error(request: HttpRequest, exc: LogError) -> HttpResponse:
 
 
 class BlockOut(Schema):
-    time: str
+    time: str = Field(description="when it happens today (moved around meetings, if it was)")
+    planned_time: str = Field(description="the time the program schedules it: its identity")
     exercises: list[str]
     minutes: int
     kind: str | None
-    status: str
+    status: str = Field(description="done, partial, now, next, later, missed or dropped")
+    note: str = Field(description="why it moved or was left out today, or empty")
     play_url: str
 
 
@@ -69,7 +71,13 @@ def today(request: HttpRequest) -> dict[str, Any]:
             "blocks": [],
         }
     logged = programs.logged_blocks(patient, now.date())
-    blocks = programs.day_blocks(programs.parse_plan(version.plan), now.date(), now, logged)
+    blocks = programs.day_blocks(
+        programs.parse_plan(version.plan),
+        now.date(),
+        now,
+        logged,
+        programs.calendar_fit(patient, version, now.date()),
+    )
     return {
         "date": now.date(),
         "time_zone": patient.time_zone,
@@ -77,11 +85,13 @@ def today(request: HttpRequest) -> dict[str, Any]:
         "program_version": version.pk,
         "blocks": [
             {
-                "time": b.time.strftime("%H:%M"),
+                "time": b.when.strftime("%H:%M"),
+                "planned_time": b.time.strftime("%H:%M"),
                 "exercises": b.exercises,
                 "minutes": b.minutes,
                 "kind": b.kind,
                 "status": b.status,
+                "note": b.note,
                 "play_url": _play_url(b.day, b.key),
             }
             for b in blocks

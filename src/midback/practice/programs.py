@@ -7,7 +7,8 @@ so a key added later on the clinic side never breaks a patient's day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +16,14 @@ from zoneinfo import ZoneInfo
 from django.http import Http404
 from django.urls import reverse
 
+from midback.care.calendars import day_fit
 from midback.care.devices import patient_zone
 from midback.care.errors import LogError
 from midback.care.models import Patient, Program, ProgramVersion, SessionLog
 from midback.content.loader import Library
 from midback.plans import stop_reasons
+from midback.plans.busy import DayFit, Placed
+from midback.plans.intake import minutes_of
 from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schedule import blocks_on, find_block
 from midback.plans.schema import Block, Plan, PlanItem, parse_plan
@@ -87,18 +91,55 @@ def parse_block_key(key: str) -> time | None:
 
 @dataclass(frozen=True)
 class DayBlock:
-    """One scheduled block on one local day, with what has happened to it."""
+    """One scheduled block on one local day, with what has happened to it.
+
+    `time` is the planned time and the block's identity (its links and logs); `at` is when it
+    happens today, which differs when the person's work calendar moved it (`note` says why).
+    """
 
     day: date
     time: time
     exercises: list[str]
     minutes: int
     kind: str | None
-    status: str  # done | partial | now | next | later | missed
+    status: str  # done | partial | now | next | later | missed | dropped
+    at: dt.time | None = None
+    note: str = ""
 
     @property
     def key(self) -> str:
         return block_key(self.time)
+
+    @property
+    def when(self) -> dt.time:
+        return self.at or self.time
+
+    @property
+    def moved(self) -> bool:
+        return self.at is not None and self.at != self.time
+
+
+def _clock(minute: int) -> time:
+    return time(minute // 60, minute % 60)
+
+
+def calendar_fit(patient: Patient, version: ProgramVersion, day: date) -> DayFit | None:
+    """The day's breaks bent around the person's busy time (None: the day is as planned).
+    Applied to the day's blocks after they are read, so it composes with a cached week."""
+    return day_fit(patient, parse_plan(version.plan), version.intake, zone_of(patient), day)
+
+
+def as_happening(block: Block, fit: DayFit | None) -> tuple[Block, Placed | None]:
+    """A block as it happens today: what it holds after a dropped break handed it exercises."""
+    if fit is None:
+        return block, None
+    key = minutes_of(block.time)
+    placed = next((p for p in fit.blocks if p.key == key), None)
+    if placed is None or placed.dropped:
+        return block, placed
+    return block.model_copy(
+        update={"exercises": list(placed.exercises), "minutes": placed.minutes}
+    ), placed
 
 
 def day_blocks(
@@ -106,25 +147,37 @@ def day_blocks(
     day: date,
     now_local: datetime,
     logged: dict[time | None, bool],
+    fit: DayFit | None = None,
 ) -> list[DayBlock]:
-    """The day's blocks with a status each. `logged` maps block times to "completed?"."""
+    """The day's blocks with a status each, in the order they happen. `logged` maps block
+    times to "completed?"; `fit` (from `calendar_fit`) moves or drops breaks around meetings."""
     out: list[DayBlock] = []
-    next_given = False
     zone = now_local.tzinfo
-    for block in blocks_on(plan, day):
-        at = time.fromisoformat(block.time)
+    for planned in blocks_on(plan, day):
+        block, placed = as_happening(planned, fit)
+        key = time.fromisoformat(block.time)
+        at = _clock(placed.at) if placed is not None else key
+        note = placed.reason if placed is not None else ""
         starts = datetime.combine(day, at, tzinfo=zone)
-        if at in logged:
-            status = "done" if logged[at] else "partial"
+        if key in logged:
+            status = "done" if logged[key] else "partial"
+        elif placed is not None and placed.dropped:
+            status = "dropped"
         elif starts <= now_local < starts + DUE_WINDOW:
             status = "now"
         elif now_local >= starts + DUE_WINDOW:
             status = "missed"
-        elif not next_given:
-            status, next_given = "next", True
         else:
             status = "later"
-        out.append(DayBlock(day, at, list(block.exercises), block.minutes, block.kind, status))
+        out.append(
+            DayBlock(day, key, list(block.exercises), block.minutes, block.kind, status, at, note)
+        )
+    out.sort(key=lambda b: b.when)
+    # "Next" is the first block still to come, in the order they happen today.
+    for index, b in enumerate(out):
+        if b.status == "later":
+            out[index] = replace(b, status="next")
+            break
     return out
 
 
@@ -188,16 +241,21 @@ def player_data(patient: Patient, day: date, key: str) -> dict[str, Any]:
         raise Http404("No program yet")
     plan = parse_plan(version.plan)
     block = None
+    placed = None
     if at is not None:
         block = find_block(plan, day, at)
         if block is None:
             raise Http404("No block then")
+        block, placed = as_happening(block, calendar_fit(patient, version, day))
     steps_script, library = script_for(version, block)
     return {
         "program_version": version.pk,
         "day": day.isoformat(),
         "time_zone": str(zone_of(patient)),
         "block_time": at.strftime("%H:%M") if at else None,
+        # When the block happens today, and why, if the person's work calendar moved it.
+        "happens_at": _clock(placed.at).strftime("%H:%M") if placed and placed.moved else None,
+        "calendar_note": placed.reason if placed else "",
         "kind": block.kind if block else None,
         "total_seconds": steps_script.total_seconds,
         "steps": [s.model_dump(exclude_none=True) for s in steps_script.steps],

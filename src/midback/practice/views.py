@@ -45,6 +45,7 @@ from midback.care.patient_actions import do_password_sign_in, do_record_checkin,
 from midback.care.ratelimit import too_many, too_many_sign_ins
 from midback.care.schemas import CheckInIn
 from midback.plans import stop_reasons
+from midback.plans.busy import times_word
 from midback.plans.cleaning import zone_or_utc
 from midback.plans.outcomes import GROC_WORDS
 from midback.plans.schedule import blocks_on
@@ -137,11 +138,16 @@ def today(request: HttpRequest) -> HttpResponse:
     }
     if version is not None:
         plan = programs.parse_plan(version.plan)
+        fit = programs.calendar_fit(patient, version, now.date())
         blocks = programs.day_blocks(
-            plan, now.date(), now, programs.logged_blocks(patient, now.date())
+            plan, now.date(), now, programs.logged_blocks(patient, now.date()), fit
         )
         library = programs.version_library(version)
         names = {slug: spec.name for slug, spec in library.items()}
+        # A day too full of meetings for every exercise twice: say which, in words.
+        context["calendar_short"] = [
+            (names.get(slug, slug), times_word(count)) for slug, count in (fit.short if fit else ())
+        ]
         start = next((b for b in blocks if b.status in ("now", "next")), None)
         context.update(
             blocks=[(b, [names.get(s, s) for s in b.exercises]) for b in blocks],

@@ -38,7 +38,12 @@ def reschedule_on_new_version(sender: type, instance: Any, created: bool, **kwar
     from midback.reminders.actions import sync_patient
 
     program = instance.program
-    sync_patient(program.patient, plan=instance.plan or {}, version=instance.number)
+    sync_patient(
+        program.patient,
+        plan=instance.plan or {},
+        version=instance.number,
+        intake=instance.intake if isinstance(instance.intake, dict) else {},
+    )
 
 
 def _settings(patient: Any) -> list[Any]:

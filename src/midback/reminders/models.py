@@ -36,6 +36,12 @@ class ReminderSettings(models.Model):
     block_salt = models.CharField(
         max_length=32, default=new_salt, help_text="makes block ids opaque and stable"
     )
+    nudge = models.BooleanField(
+        default=True, help_text="one follow-up 20 minutes after a break with nothing logged"
+    )
+    calendar_revision = models.PositiveIntegerField(
+        default=0, help_text="bumped when busy time moves breaks: added to the feed's SEQUENCE"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -100,6 +106,7 @@ class Reminder(models.Model):
         PUSH = "push", "Web push"
         EMAIL = "email", "Email at each block"
         DIGEST = "digest", "Daily summary email"
+        NUDGE = "nudge", "One follow-up after a missed break"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

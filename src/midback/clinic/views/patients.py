@@ -21,6 +21,7 @@ from midback.care.access import get_patient_for_staff, require_staff, staff_requ
 from midback.care.actions import do_archive_patient, do_create_patient, do_revoke_invite
 from midback.care.assessing import assessment_for, proposed_plan
 from midback.care.audit import audit
+from midback.care.calendars import week_summary
 from midback.care.devices import do_create_invite
 from midback.care.models import (
     CheckIn,
@@ -174,6 +175,12 @@ def patient_page(
             "clinic_zone": staff.clinic.time_zone,
             "outcome": outcome,
             "outcome_svg": _outcome_svg(patient, started, outcome_points, today),
+            "breaks_calendar": week_summary(
+                patient,
+                Plan.model_validate(version.plan) if version else None,
+                version.intake if version else None,
+                today,
+            ),
         },
         status=status,
     )
