@@ -185,6 +185,7 @@ def play(request: HttpRequest, day: str, block: str) -> HttpResponse:
         "today": reverse("practice:today"),
         "progress": reverse("practice:progress"),
     }
+    data["coach"] = coach_urls()
     names = [e["name"] for e in data["exercises"].values()]
     return render(
         request,
@@ -392,8 +393,33 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"key": key, "urls": urls})
 
 
-# The static folders whose files the worker keeps (the patient app, the site, reminders).
+def coach_urls() -> dict[str, Any]:
+    """Where the camera coach's files are; nothing of it loads until "Use camera" is pressed."""
+    vendor = "coach/vendor/"
+    wasm = (
+        "tfjs-backend-wasm.wasm",
+        "tfjs-backend-wasm-simd.wasm",
+        "tfjs-backend-wasm-threaded-simd.wasm",
+    )
+    return {
+        "module": static("practice/coach/coach.js"),
+        "worker": static("practice/coach/pose-worker.js"),
+        "targets": static("practice/coach/targets.json"),
+        "core": static(vendor + "tf-core.min.js"),
+        "converter": static(vendor + "tf-converter.min.js"),
+        "backend": static(vendor + "tf-backend-wasm.min.js"),
+        "poseDetection": static(vendor + "pose-detection.min.js"),
+        "wasm": {name: static(vendor + name) for name in wasm},
+        "detector": static(vendor + "models/blazepose-detector.json"),
+        "lite": static(vendor + "models/blazepose-lite.json"),
+        "full": static(vendor + "models/blazepose-full.json"),
+    }
+
+
+# The static folders whose files the worker keeps (the patient app, the site, reminders). The
+# camera coach is cached when it is first used, not before (cache first, like all static files).
 CACHED_STATIC = ("practice/", "midback/", "reminders/")
+NOT_PRECACHED = ("practice/sw.js", "practice/coach/")
 
 
 def _cached_static() -> list[tuple[str, bytes]]:
@@ -402,7 +428,11 @@ def _cached_static() -> list[tuple[str, bytes]]:
     for finder in finders.get_finders():
         for name, storage in finder.list(["*.map", "*.gz", "*.br"]):
             name = name.replace("\\", "/")
-            if name.startswith(CACHED_STATIC) and name not in found and name != "practice/sw.js":
+            if (
+                name.startswith(CACHED_STATIC)
+                and name not in found
+                and not name.startswith(NOT_PRECACHED)
+            ):
                 with storage.open(name) as handle:
                     found[name] = handle.read()
     return sorted(found.items())
