@@ -121,6 +121,7 @@ def do_record_session(
                     stopped=e.stopped,
                     stop_reason=e.stop_reason,
                     note=e.note,
+                    best_range=e.best_range,
                 )
                 for e in data.exercises
             )

@@ -24,7 +24,7 @@ from midback.practice.devices import (
     do_revoke_devices,
 )
 from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, SessionLog
+from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
 
 router = Router(tags=["patient"], auth=DeviceCookie())
@@ -198,6 +198,33 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
             "stopped": log.stopped,
         }
         for log in logs
+    ]
+
+
+class RangeOut(Schema):
+    exercise: str
+    block_day: date
+    best_range: int
+
+
+@router.get(
+    "/ranges",
+    response=list[RangeOut],
+    summary="Range of motion the camera coach saw, per exercise and session (last 60 days)",
+)
+def list_ranges(request: HttpRequest) -> list[dict[str, Any]]:
+    patient = patient_of(request)
+    since = timezone.now() - programs.HISTORY
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__started_at__gte=since, best_range__isnull=False
+    ).order_by("exercise", "session__block_day", "session__started_at")
+    return [
+        {
+            "exercise": e["exercise"],
+            "block_day": e["session__block_day"],
+            "best_range": e["best_range"],
+        }
+        for e in rows.values("exercise", "session__block_day", "best_range")
     ]
 
 

@@ -88,6 +88,11 @@ class ExerciseLog(models.Model):
     stopped = models.BooleanField(default=False)
     stop_reason = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    best_range = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="best range of the set in degrees, seen by the camera coach",
+    )
 
     def __str__(self) -> str:
         return f"{self.exercise} in {self.session_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -23,7 +24,7 @@ from midback.care.assessing import assessment_for, proposed_plan
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
-from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
+from midback.clinic.charts import PainPoint, adherence_chart, pain_chart, range_chart
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program
 from midback.clinic.programs import clinical_notes, current_library
@@ -100,6 +101,8 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         for day, day_logs in sorted(per_day.items())
     ]
     bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
+    names = {slug: spec.name for slug, spec in library.items()}
+    ranges = _ranges(patient, first, today, names)
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
     invites = invite_states(patient, timezone.now())
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
@@ -116,7 +119,8 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
-            "names": {slug: spec.name for slug, spec in library.items()},
+            "names": names,
+            "ranges": ranges,
             "assessment": assessment,
             "red_flag_words": [
                 words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
@@ -133,6 +137,34 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
         },
     )
+
+
+def _ranges(
+    patient: Patient, first: dt.date, last: dt.date, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per exercise, the best range the camera coach saw each day (degrees), with a chart."""
+    best: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__block_day__gte=first, best_range__isnull=False
+    ).values_list("exercise", "session__block_day", "best_range")
+    for slug, day, degrees in rows:
+        if degrees is not None:
+            best[slug][day] = max(degrees, best[slug].get(day, 0))
+    out = []
+    for i, slug in enumerate(sorted(best, key=lambda s: names.get(s, s))):
+        points = sorted(best[slug].items())
+        name = names.get(slug, slug)
+        out.append(
+            {
+                "name": name,
+                "first": points[0],
+                "last": points[-1],
+                "svg": range_chart(
+                    points, first, last, f"{name}: best range per day, degrees", f"rc-{i}"
+                ),
+            }
+        )
+    return out
 
 
 def _mean(values: list[int | None]) -> float | None:
