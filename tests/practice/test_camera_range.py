@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from midback.care.models import RotationCheck
 from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
-from midback.clinic.models import Patient
+from midback.clinic.models import AuditEvent, Patient
 from midback.practice.models import ExerciseLog, SessionLog
 from tests.practice.conftest import melbourne
 from tests.practice.test_sessions_api import body, post
@@ -118,3 +119,61 @@ def test_a_page_without_camera_ranges_has_no_range_section(
         "seen by the camera coach"
         not in staff.get(f"/clinic/patients/{priya.pk}/").content.decode()
     )
+
+
+def rotation(**changes: Any) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "left_degrees": 42, "right_degrees": 38, **changes}
+
+
+def test_a_rotation_check_is_stored_once_audited_and_charted_for_the_practitioner(
+    priya: Patient, priya_client: Client
+) -> None:
+    data = rotation()
+    first = priya_client.post(
+        "/api/v1/me/rotation-checks", json.dumps(data), content_type="application/json"
+    )
+    again = priya_client.post(
+        "/api/v1/me/rotation-checks", json.dumps(data), content_type="application/json"
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["day"] == "2026-11-23"  # Priya's own day in Melbourne
+    assert RotationCheck.objects.count() == 1
+    event = AuditEvent.objects.get(object_type="RotationCheck")
+    assert event.changes == {"left_degrees": [None, 42], "right_degrees": [None, 38]}
+    assert priya_client.get("/api/v1/me/rotation-checks").json()[0]["left_degrees"] == 42
+    staff = Client()
+    assert staff.login(username=DEMO_PRACTITIONER_EMAIL, password=DEMO_PRACTITIONER_PASSWORD)
+    html = staff.get(f"/clinic/patients/{priya.pk}/").content.decode()
+    assert "Latest: 42° left, 38° right." in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"left_degrees": 91}, "left_degrees", "less_than_equal"),
+        ({"right_degrees": -3}, "right_degrees", "greater_than_equal"),
+        ({"left_degrees": "40"}, "left_degrees", "int_type"),
+        ({"right_degrees": 40.5}, "right_degrees", "int_type"),
+        ({"day": "2026-12-25"}, "day", "in_future"),
+    ],
+)
+def test_a_rotation_check_that_cannot_be_true_is_refused(
+    priya_client: Client, changes: dict[str, Any], field: str, code: str
+) -> None:
+    response = priya_client.post(
+        "/api/v1/me/rotation-checks",
+        json.dumps(rotation(**changes)),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert (response.json()["field"], response.json()["code"]) == (field, code)
+    assert not RotationCheck.objects.exists()
+
+
+def test_the_rotation_form_refuses_a_made_up_angle_in_plain_words(priya_client: Client) -> None:
+    response = priya_client.post(
+        "/app/rotation/", {"id": str(uuid.uuid4()), "left_degrees": "400", "right_degrees": "x"}
+    )
+    assert response.status_code == 422
+    assert "The turn could not be measured" in response.content.decode()
+    assert not RotationCheck.objects.exists()

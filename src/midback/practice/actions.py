@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from midback.care.clinics import self_guided_clinic
+from midback.care.models import RotationCheck
 from midback.clinic.actions import do_create_patient, do_save_program
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient, ProgramVersion
@@ -23,7 +24,7 @@ from midback.practice.devices import do_start_device_session
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
 from midback.practice.programs import find_block, local_now, parse_plan
-from midback.practice.schemas import CheckInIn, SessionLogIn
+from midback.practice.schemas import CheckInIn, RotationCheckIn, SessionLogIn
 
 # Phones' clocks drift; a log a little "in the future" is a clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -174,6 +175,42 @@ def do_record_checkin(
         )
         audit(request, patient.clinic, "create", checkin, "weekly check-in")
     return checkin, True
+
+
+def do_record_rotation_check(
+    request: HttpRequest | None, patient: Patient, data: RotationCheckIn
+) -> tuple[RotationCheck, bool]:
+    """Store a phone rotation check once (client id); a replay returns the stored one."""
+    existing = RotationCheck.objects.filter(pk=data.id).first()
+    if existing is not None:
+        if existing.patient_id != patient.pk:
+            raise LogError("id", "this id is already taken", "id_taken", status=409)
+        return existing, False
+    today = local_now(patient, timezone.now()).date()
+    day = data.day or today
+    if day > today + timedelta(days=1):
+        raise LogError("day", "day is in the future", "in_future")
+    with transaction.atomic():
+        check = RotationCheck.objects.create(
+            id=data.id,
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            day=day,
+            left_degrees=data.left_degrees,
+            right_degrees=data.right_degrees,
+        )
+        audit(
+            request,
+            patient.clinic,
+            "create",
+            check,
+            "rotation check",
+            changes={
+                "left_degrees": [None, check.left_degrees],
+                "right_degrees": [None, check.right_degrees],
+            },
+        )
+    return check, True
 
 
 @transaction.atomic

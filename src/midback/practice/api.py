@@ -17,15 +17,24 @@ from ninja import Query, Router, Schema
 
 from midback.api import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
+from midback.care.models import RotationCheck
 from midback.practice import programs
-from midback.practice.actions import do_record_checkin, do_record_session
+from midback.practice.actions import do_record_checkin, do_record_rotation_check, do_record_session
 from midback.practice.devices import (
     current_device,
     do_revoke_devices,
 )
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
-from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.practice.schemas import (
+    CheckInIn,
+    CheckInOut,
+    Day,
+    RotationCheckIn,
+    RotationCheckOut,
+    SessionLogIn,
+    SessionLogOut,
+)
 
 router = Router(tags=["patient"], auth=DeviceCookie())
 
@@ -199,6 +208,39 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for log in logs
     ]
+
+
+@router.post(
+    "/rotation-checks",
+    response={200: RotationCheckOut, 201: RotationCheckOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record a phone rotation check (idempotent by its client-generated id)",
+)
+def record_rotation_check(request: HttpRequest, payload: RotationCheckIn) -> Any:
+    try:
+        check, created = do_record_rotation_check(request, patient_of(request), payload)
+    except LogError as exc:
+        return _log_error(request, exc)
+    return (201 if created else 200), _rotation_out(check, created)
+
+
+def _rotation_out(check: RotationCheck, created: bool) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "created": created,
+        "day": check.day,
+        "left_degrees": check.left_degrees,
+        "right_degrees": check.right_degrees,
+    }
+
+
+@router.get(
+    "/rotation-checks",
+    response=list[RotationCheckOut],
+    summary="Phone rotation checks, newest first",
+)
+def list_rotation_checks(request: HttpRequest) -> list[dict[str, Any]]:
+    checks = RotationCheck.objects.filter(patient=patient_of(request))[:100]
+    return [_rotation_out(c, False) for c in checks]
 
 
 class RangeOut(Schema):

@@ -123,6 +123,27 @@ class CheckInIn(_In):
     work_hours_missed: Annotated[float, Field(ge=0, le=168, strict=True)] | None = None
 
 
+# The phone rotation check: degrees turned each way from facing forward.
+TurnDegrees = Annotated[int, Field(ge=0, le=90, strict=True)]
+
+
+class RotationCheckIn(_In):
+    """The weekly phone check of thoracic rotation, with a client-generated id."""
+
+    id: UUID
+    day: Day | None = None
+    left_degrees: TurnDegrees
+    right_degrees: TurnDegrees
+
+
+class RotationCheckOut(Schema):
+    id: UUID
+    created: bool
+    day: Day
+    left_degrees: int
+    right_degrees: int
+
+
 class CheckInOut(Schema):
     id: UUID
     created: bool

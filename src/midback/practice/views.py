@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
+from midback.care.models import RotationCheck
 from midback.clinic.models import Patient
 from midback.plans import stop_reasons
 from midback.practice import programs
@@ -34,7 +35,7 @@ from midback.practice.accounts import (
     do_password_sign_in,
     do_set_account,
 )
-from midback.practice.actions import do_record_checkin
+from midback.practice.actions import do_record_checkin, do_record_rotation_check
 from midback.practice.devices import (
     COOKIE_NAME,
     InviteError,
@@ -51,7 +52,7 @@ from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many, too_many_sign_ins
-from midback.practice.schemas import CheckInIn
+from midback.practice.schemas import CheckInIn, RotationCheckIn
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
 # Ten tries in ten minutes per address is plenty for a person and useless for guessing.
@@ -209,6 +210,52 @@ def progress(request: HttpRequest) -> HttpResponse:
         "practice/progress.html",
         {"patient": patient, "section": "progress", **progress_for(patient, timezone.now())},
     )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def rotation(request: HttpRequest) -> HttpResponse:
+    """The weekly phone rotation check: guided by script (the phone's orientation sensor), saved
+    as a plain form post so "saved" means stored."""
+    patient = _patient(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            data = RotationCheckIn.model_validate(
+                {
+                    "id": request.POST.get("id", ""),
+                    "left_degrees": _whole(request.POST.get("left_degrees", "")),
+                    "right_degrees": _whole(request.POST.get("right_degrees", "")),
+                }
+            )
+            do_record_rotation_check(request, patient, data)
+        except ValidationError:
+            error = "The turn could not be measured. Please try the check again."
+        except LogError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Thanks, your rotation check is saved.")
+            return redirect("practice:progress")
+    last = RotationCheck.objects.filter(patient=patient).first()
+    return render(
+        request,
+        "practice/rotation.html",
+        {
+            "patient": patient,
+            "section": "progress",
+            "id": str(uuid.uuid4()),
+            "last": last,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _whole(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value
 
 
 def _checkin_data(post: Any) -> dict[str, Any]:

@@ -21,10 +21,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.care.actions import do_archive_patient
 from midback.care.assessing import assessment_for, proposed_plan
+from midback.care.models import RotationCheck
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
-from midback.clinic.charts import PainPoint, adherence_chart, pain_chart, range_chart
+from midback.clinic.charts import (
+    PainPoint,
+    adherence_chart,
+    pain_chart,
+    range_chart,
+    rotation_chart,
+)
 from midback.clinic.forms import PatientForm
 from midback.clinic.models import Patient, Program
 from midback.clinic.programs import clinical_notes, current_library
@@ -103,6 +110,11 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
     names = {slug: spec.name for slug, spec in library.items()}
     ranges = _ranges(patient, first, today, names)
+    rotations = list(
+        RotationCheck.objects.filter(patient=patient, day__gte=first)
+        .order_by("day", "created_at")
+        .values_list("day", "left_degrees", "right_degrees")
+    )
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
     invites = invite_states(patient, timezone.now())
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
@@ -121,6 +133,12 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "plan": Plan.model_validate(version.plan) if version else None,
             "names": names,
             "ranges": ranges,
+            "rotation_latest": rotations[-1] if rotations else None,
+            "rotation_svg": rotation_chart(
+                rotations, first, today, "Phone rotation check, degrees left and right, 28 days"
+            )
+            if rotations
+            else "",
             "assessment": assessment,
             "red_flag_words": [
                 words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
