@@ -3,6 +3,8 @@ MidBack's own static files, finds a person's landmarks in the video, and the pla
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,48 +19,12 @@ from midback.practice.programs import local_now
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.practice.conftest import give_program, sign_in
 
+REPO = Path(__file__).resolve().parent.parent.parent
+
+sys.path.insert(0, str(REPO / "tools"))
+from fake_camera import RASTER, write_y4m, y4m_frame  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
-
-# Draw an image on a white 640x480 canvas (contained, centred) and hand back its RGBA bytes.
-RASTER = """async (src) => {
-  const img = new Image();
-  img.src = src;
-  await img.decode();
-  const c = document.createElement("canvas");
-  c.width = 640; c.height = 480;
-  const ctx = c.getContext("2d");
-  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 640, 480);
-  const k = Math.min(640 / img.naturalWidth, 480 / img.naturalHeight);
-  const w = img.naturalWidth * k, h = img.naturalHeight * k;
-  ctx.drawImage(img, (640 - w) / 2, (480 - h) / 2, w, h);
-  return Array.from(ctx.getImageData(0, 0, 640, 480).data);
-}"""
-
-
-def y4m_frame(rgba: list[int], width: int = 640, height: int = 480) -> bytes:
-    """One 4:2:0 frame (BT.601, full range) from RGBA bytes."""
-    ys = bytearray(width * height)
-    us = bytearray((width // 2) * (height // 2))
-    vs = bytearray((width // 2) * (height // 2))
-    for i in range(width * height):
-        r, g, b = rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]
-        ys[i] = min(255, max(0, round(0.299 * r + 0.587 * g + 0.114 * b)))
-    for y in range(0, height, 2):
-        for x in range(0, width, 2):
-            i = 4 * (y * width + x)
-            r, g, b = rgba[i], rgba[i + 1], rgba[i + 2]
-            j = (y // 2) * (width // 2) + x // 2
-            us[j] = min(255, max(0, round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)))
-            vs[j] = min(255, max(0, round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)))
-    return b"FRAME\n" + bytes(ys) + bytes(us) + bytes(vs)
-
-
-def write_y4m(path: Path, frames: list[bytes], repeat: int) -> None:
-    with path.open("wb") as out:
-        out.write(b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n")
-        for frame in frames:
-            for _ in range(repeat):
-                out.write(frame)
 
 
 @pytest.fixture
@@ -132,6 +98,19 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         page.wait_for_selector("[data-coach][data-status=seen]", timeout=30_000)
         page.screenshot(path=str(artifacts / "coach-desktop.png"))
         took = time.time() - before
+        # The same on a phone: the preview, the placement hint and the status fit above the dock.
+        phone = browser.new_context(**playwright.devices["Pixel 7"])
+        phone.grant_permissions(["camera"], origin=live_server.url)
+        phone.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+        phone.route("**/*", only_midback)
+        small = phone.new_page()
+        small.goto(f"{live_server.url}/app/play/{day}/full/")
+        small.check("input[name=pain_before][value='2']")
+        small.click("[data-action=start]")
+        small.click("[data-action=camera]")
+        small.wait_for_selector("[data-coach][data-status=seen]", timeout=90_000)
+        assert small.locator("[data-action=pause]").is_visible()
+        small.screenshot(path=str(artifacts / "coach-phone.png"))
     finally:
         browser.close()
 
@@ -161,3 +140,44 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         < min(points["l_hip"][1], points["r_hip"][1])
     )
     print(f"coach found the figure in {len(poses)} frames, {took:.1f} s from page open")
+
+
+def test_the_practitioner_sees_the_range_chart(
+    browser: Any, live_server: Any, patient: Patient, artifacts: Path
+) -> None:
+    from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
+    from midback.practice.models import ExerciseLog, SessionLog
+
+    today = local_now(patient, timezone.now()).date()
+    version = patient.programs.get().current
+    for days_ago, degrees in ((20, 44), (13, 51), (6, 57), (1, 62)):
+        started = timezone.now() - dt.timedelta(days=days_ago)
+        log = SessionLog.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            program_version=version,
+            block_day=today - dt.timedelta(days=days_ago),
+            started_at=started,
+            ended_at=started + dt.timedelta(minutes=6),
+            completed=True,
+        )
+        ExerciseLog.objects.create(
+            clinic=patient.clinic,
+            session=log,
+            exercise="wall-angel",
+            sets_done=1,
+            reps_done=10,
+            best_range=degrees,
+        )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/clinic/login/")
+    page.fill("input[name=email]", DEMO_PRACTITIONER_EMAIL)
+    page.fill("input[name=password]", DEMO_PRACTITIONER_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/clinic/patients/{patient.pk}/")
+    chart = page.locator("figure", has_text="Wall Angels: 44°")
+    chart.scroll_into_view_if_needed()
+    assert chart.locator("circle").count() == 4
+    page.screenshot(path=str(artifacts / "range-chart.png"))
+    context.close()
