@@ -181,3 +181,67 @@ def test_the_practitioner_sees_the_range_chart(
     assert chart.locator("circle").count() == 4
     page.screenshot(path=str(artifacts / "range-chart.png"))
     context.close()
+
+
+def test_the_coach_counts_the_reps_it_sees_and_the_range_is_saved_with_the_log(
+    playwright: Any, live_server: Any, patient: Patient, figure_video: Path
+) -> None:
+    """The fake camera plays the wall-angel figure going up and down (a rep every 2 s); on the
+    wall-angel steps the coach moves the player on by the reps it sees, and the best range
+    reaches the stored exercise log."""
+    from midback.practice.models import ExerciseLog
+
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={figure_video}",
+    ]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.grant_permissions(["camera"], origin=live_server.url)
+        token = sign_in(patient).cookies["midback_device"].value
+        context.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(live_server.url)
+                else route.abort()
+            ),
+        )
+        page = context.new_page()
+        page.add_init_script("window.speechSynthesis && (window.speechSynthesis.speak = () => {});")
+        day = local_now(patient, timezone.now()).date().isoformat()
+        page.goto(f"{live_server.url}/app/play/{day}/full/")
+        page.check("input[name=pain_before][value='2']")
+        page.click("[data-action=start]")
+        # Skip to the first wall-angel rep.
+        page.evaluate(
+            """() => { for (let i = 0; i < 400; i += 1) {
+              const meta = document.querySelector('[data-meta]').textContent;
+              if (meta.startsWith('Wall Angels') && meta.includes('Rep 1 of')) return;
+              document.querySelector('[data-action=skip]').click(); } }"""
+        )
+        assert "Wall Angels" in page.text_content("[data-meta]")
+        page.click("[data-action=camera]")
+        page.wait_for_selector("[data-coach][data-status=seen]", timeout=90_000)
+        page.wait_for_function(
+            "() => Number(document.querySelector('[data-coach]').dataset.reps || 0) >= 2",
+            timeout=90_000,
+        )
+        shown = page.text_content("[data-coach-range]")
+        assert "reps seen" in shown
+        # On to the end, then save: the best range goes with the wall-angel log.
+        page.evaluate(
+            """() => { for (let i = 0; i < 400 && document.querySelector('[data-phase=after]').hidden; i += 1)
+              document.querySelector('[data-action=skip]').click(); }"""
+        )
+        page.check("input[name=pain_after][value='2']")
+        page.click("[data-action=save]")
+        page.wait_for_selector("[data-phase=saved][data-outcome=sent]", timeout=30_000)
+    finally:
+        browser.close()
+    wall = ExerciseLog.objects.get(exercise="wall-angel")
+    assert wall.best_range is not None and 20 <= wall.best_range <= 120, wall.best_range

@@ -449,7 +449,7 @@ def coach_urls() -> dict[str, Any]:
         "tfjs-backend-wasm-threaded-simd.wasm",
     )
     return {
-        "module": static("practice/coach/coach.js"),
+        "module": static("practice/coach/player-coach.js"),
         "worker": static("practice/coach/pose-worker.js"),
         "targets": static("practice/coach/targets.json"),
         "core": static(vendor + "tf-core.min.js"),

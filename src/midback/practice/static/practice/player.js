@@ -33,15 +33,9 @@ const state = {
   log: null,
   wakeLock: null,
   illustration: "",
-  // The camera coach, once the person turns it on (loaded on demand).
-  coach: null,
-  coachStarting: false,
-  coachSeen: false,
-  coachAt: null, // when the coach last reported, for pausing a hold that is not held
-  coachReps: new Set(), // reps the coach saw, by set-side-rep
-  range: {}, // exercise -> best range of the set, degrees
+  coach: null, // the camera coach, once the person turns it on (loaded on demand)
+  range: {}, // exercise -> best range of the set the coach saw, degrees
 };
-const HOLD_SHARE = 0.75; // as the coach's tracker counts a hold
 
 function showPhase(name) {
   for (const phase of root.querySelectorAll("[data-phase]")) phase.hidden = phase.dataset.phase !== name;
@@ -466,133 +460,36 @@ root.querySelector("[data-phase=stop]").addEventListener("submit", (event) => {
 });
 
 // --- the camera coach ------------------------------------------------------------------------
-// With the coach on and the person in view, a rep step waits for the rep (up to a limit) and a
-// hold's clock runs only while the position is held. Out of view, everything runs by the clock,
-// and every button works the same with the coach on or off.
-const REP_WAIT = 10; // seconds a rep step waits past its time for the coach to see the rep
-
-function repKey(step) {
-  return `${step.exercise}-${step.set}-${step.side}-${step.rep}`;
-}
-
-function lastStepOfRep(index) {
-  const step = steps[index];
-  const next = steps[index + 1];
-  return !next || repKey(next) !== repKey(step);
-}
-
+// Loaded only when the person presses "Use camera" (coach/player-coach.js). With the person in
+// view, a rep step waits for the rep (up to a limit) and a hold's clock runs only while held;
+// out of view, everything runs by the clock, and every button works the same.
 function waitingForRep() {
-  const step = steps[state.index];
-  if (!state.coach || !state.coachSeen || step.kind !== "move" || step.rep == null) return false;
-  if (!state.coach.spec() || state.coach.spec().kind !== "reps") return false;
-  if (!lastStepOfRep(state.index) || state.coachReps.has(repKey(step))) return false;
-  return elapsed() >= step.seconds * SECOND && elapsed() < (step.seconds + REP_WAIT) * SECOND;
+  return Boolean(state.coach && state.coach.waitingForRep());
 }
 
 function holdPausedByCoach() {
-  const step = steps[state.index];
-  const tracked = state.coach && state.coach.state;
-  return Boolean(step.kind === "hold" && state.coachSeen && tracked && tracked.progress !== null
-    && tracked.progress < HOLD_SHARE && state.coach.spec()?.kind === "hold");
+  return Boolean(state.coach && state.coach.holdPaused());
 }
-
-const PLACE = {
-  side: "Place the phone or laptop to your side, about 2 metres away, so it sees you from the side, head to knees.",
-  front: "Place the phone or laptop in front of you, about 2 metres away, so it sees you from head to knees.",
-};
 
 function followCoach() {
-  if (!state.coach) return;
-  const step = steps[state.index];
-  const slug = currentExercise();
-  const spec = state.coach.follow(slug, step.side || null);
-  $("[data-coach-place]").textContent = spec
-    ? PLACE[spec.placement]
-    : "The coach does not follow this part; carry on by the clock.";
+  if (state.coach) state.coach.follow();
 }
 
-function coachSay(text) {
-  $("[data-coach-cue]").textContent = text;
-  speak(text);
-}
-
-function coachStatus(kind, text) {
-  const box = $("[data-coach]");
-  box.dataset.status = kind;
-  $("[data-coach-status]").textContent = text;
-  if (kind === "error") stopCoach(false);
-}
-
-function onCoachEvent(event, tracked) {
-  const at = now();
-  if (event.type === "found") {
-    state.coachSeen = true;
-    coachStatus("seen", "I can see you: reps and holds follow your movement.");
-  } else if (event.type === "lost") {
-    state.coachSeen = false;
-    coachStatus("lost", "I cannot see you, so the session goes on by the clock. Step back until your head to knees are in the picture.");
-  } else if (event.type === "rep" && state.playing) {
-    const step = steps[state.index];
-    if (step.rep != null && step.exercise === state.coach.slug) {
-      state.coachReps.add(repKey(step));
-      let next = state.index;
-      while (next < steps.length && repKey(steps[next]) === repKey(step)) next += 1;
-      if (!state.paused) go(next);
-    }
-  } else if (event.type === "update") {
-    // A hold that is not held does not count down.
-    if (holdPausedByCoach() && !state.paused && state.coachAt !== null) state.stepStart += at - state.coachAt;
-    updateClock();
-  }
-  state.coachAt = at;
-  const slug = state.coach && state.coach.slug;
-  if (slug && tracked && tracked.bestRange !== null && state.coachSeen) {
-    state.range[slug] = Math.max(state.range[slug] || 0, tracked.bestRange);
-    $("[data-coach-range]").textContent = `Best range this set: ${Math.round(state.range[slug])}°`;
-  }
-}
-
-async function startCoach(button) {
-  if (state.coach || state.coachStarting) return;
-  state.coachStarting = true;
-  button.textContent = "Camera off";
-  $("[data-coach]").hidden = false;
-  try {
-    const { startCoach: start } = await import(data.coach.module);
-    const coach = await start({
-      video: $("[data-coach-video]"),
-      canvas: $("[data-coach-canvas]"),
-      urls: data.coach,
-      onEvent: onCoachEvent,
-      onStatus: coachStatus,
-      say: coachSay,
-    });
-    if (coach && state.coachStarting) {
-      state.coach = coach;
-      followCoach();
-    } else if (coach) {
-      coach.stop();
-    }
-  } catch {
-    coachStatus("error", "The movement coach could not start on this device. The session carries on without it.");
-  } finally {
-    state.coachStarting = false;
-  }
-}
-
-function stopCoach(hide = true) {
-  state.coachStarting = false;
+function stopCoach() {
   if (state.coach) state.coach.stop();
   state.coach = null;
-  state.coachSeen = false;
-  state.coachAt = null;
-  $("[data-action=camera]").textContent = "Use camera";
-  if (hide) $("[data-coach]").hidden = true;
+}
+
+async function startCoach() {
+  if (state.coach) return;
+  const { attach } = await import(data.coach.module);
+  state.coach = attach({ root, data, steps, state, go, speak, updateClock, currentExercise, now, SECOND });
+  state.coach.start();
 }
 
 const actions = {
   pause: () => (state.paused ? resume() : pause()),
-  camera: (button) => (state.coach || state.coachStarting ? stopCoach() : startCoach(button)),
+  camera: () => (state.coach ? stopCoach() : startCoach()),
   back: () => go(state.index - 1),
   skip: () => go(state.index + 1),
   speech: (button) => {
