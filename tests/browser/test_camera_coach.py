@@ -17,6 +17,7 @@ from midback.clinic.demo import do_create_demo_clinic
 from midback.clinic.models import Patient
 from midback.practice.programs import local_now
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.practice.browser_helpers import axe_violations
 from tests.practice.conftest import give_program, sign_in
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -97,6 +98,7 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         poses = page.evaluate("() => window.__poses.filter((p) => p.keypoints)")
         page.wait_for_selector("[data-coach][data-status=seen]", timeout=30_000)
         page.screenshot(path=str(artifacts / "coach-desktop.png"))
+        assert axe_violations(page) == []
         took = time.time() - before
         # The same on a phone: the preview, the placement hint and the status fit above the dock.
         phone = browser.new_context(**playwright.devices["Pixel 7"])

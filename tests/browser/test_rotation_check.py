@@ -12,6 +12,7 @@ from midback.care.models import RotationCheck
 from midback.clinic.actions import do_create_patient
 from midback.clinic.demo import do_create_demo_clinic
 from midback.clinic.models import Patient
+from tests.practice.browser_helpers import axe_violations
 from tests.practice.conftest import give_program, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
@@ -53,6 +54,7 @@ def test_the_check_measures_each_way_and_is_stored(
     page.goto(f"{live_server.url}/app/progress/")
     page.wait_for_selector("[data-rotation-link]:not([hidden])", timeout=5000)
     page.click("text=Do this week's rotation check")
+    assert axe_violations(page) == []
     page.click("[data-action=begin]")
     page.wait_for_selector("[data-action=next]:not([hidden])")
     for alpha in (25.0, 40.0, 55.0, 48.0):  # turning left (counter-clockwise from above)
