@@ -247,3 +247,59 @@ def test_the_coach_counts_the_reps_it_sees_and_the_range_is_saved_with_the_log(
         browser.close()
     wall = ExerciseLog.objects.get(exercise="wall-angel")
     assert wall.best_range is not None and 20 <= wall.best_range <= 120, wall.best_range
+
+
+def test_once_used_the_coach_works_offline(
+    playwright: Any, live_server: Any, patient: Patient, figure_video: Path
+) -> None:
+    """The service worker keeps the coach's files (cache first) after the first use: with the
+    network off, the player reloads from the cache and the coach starts and sees the person."""
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={figure_video}",
+    ]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.grant_permissions(["camera"], origin=live_server.url)
+        token = sign_in(patient).cookies["midback_device"].value
+        context.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(f"{live_server.url}/app/")
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now the worker controls the page
+        assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
+        day = local_now(patient, timezone.now()).date().isoformat()
+        page.goto(f"{live_server.url}/app/play/{day}/full/")
+        for attempt in ("online", "offline"):
+            if attempt == "offline":
+                context.set_offline(True)
+                page.reload()
+            page.check("input[name=pain_before][value='2']")
+            page.click("[data-action=start]")
+            page.click("[data-action=camera]")
+            page.wait_for_selector("[data-coach][data-status=seen]", timeout=90_000)
+            assert page.locator("[data-coach]").get_attribute("data-status") == "seen", attempt
+            if attempt == "online":
+                # The worker's cache now holds the model and the runtime (not only the HTTP cache).
+                kept = page.evaluate(
+                    """async () => {
+                      const names = [];
+                      for (const key of await caches.keys()) {
+                        for (const request of await (await caches.open(key)).keys()) names.push(request.url);
+                      }
+                      return names.filter((u) => u.includes('/coach/'));
+                    }"""
+                )
+                for name in (
+                    "blazepose-lite.bin",
+                    "blazepose-detector.bin",
+                    "tf-core.min",
+                    ".wasm",
+                    "player-coach",
+                ):
+                    assert any(name in u for u in kept), f"{name} not in the service worker's cache"
+    finally:
+        browser.close()
