@@ -93,3 +93,20 @@ test("going only part of the way is not a rep", () => {
   assert.equal(tracker.state.reps, 0);
   assert.ok(events.some((e) => e.type === "partial"));
 });
+
+test("cues: one at a time, no more than one every few seconds, and the wall cue when elbows come forward", async () => {
+  const { cueFor, createCuer, CUE_GAP } = await import("../../src/midback/practice/static/practice/coach/cues.js");
+  const said = [];
+  const cue = createCuer((text) => said.push(text));
+  const spec = targets.exercises["wall-angel"];
+  assert.equal(cue(cueFor("wall-angel", spec, { type: "partial" }, null, null), 10), true);
+  assert.equal(cue(cueFor("wall-angel", spec, { type: "partial" }, null, null), 10 + CUE_GAP - 0.1), false);
+  assert.equal(cue(cueFor("wall-angel", spec, { type: "rep" }, null, 1.2), 10 + CUE_GAP + 0.1), true);
+  assert.deepEqual(said, ["A little further, only as far as is comfortable.", "Slowly: take your time each way."]);
+  // Elbows 15 cm in front of the shoulders: the wall is lost.
+  const frame = load(files.find((f) => f.startsWith("wall-angel-clean"))).frames[0].map((p) => [...p]);
+  assert.equal(cueFor("wall-angel", spec, { type: "frame" }, frame, null), null);
+  for (const i of [13, 14]) frame[i][2] -= 0.15; // z is away from the camera; the figure faces it
+  assert.match(cueFor("wall-angel", spec, { type: "frame" }, frame, null), /against the wall/);
+  assert.equal(cueFor("cat-camel", targets.exercises["cat-camel"], { type: "frame" }, frame, null), null);
+});
