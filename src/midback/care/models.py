@@ -362,6 +362,11 @@ class ExerciseLog(models.Model):
     stopped = models.BooleanField(default=False)
     stop_reason = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    best_range = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="best range of the set in degrees, seen by the camera coach",
+    )
 
     class Meta:
         db_table = "practice_exerciselog"
@@ -483,3 +488,26 @@ class BusyInterval(models.Model):
 
     def __str__(self) -> str:
         return f"busy {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} UTC"
+
+
+class RotationCheck(models.Model):
+    """The weekly phone check of thoracic rotation: the phone held flat on the breastbone, the
+    person turns left and right as far as is comfortable; the phone's orientation sensor gives
+    the angle each way. An outcome, charted beside pain. The id comes from the client."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    clinic = models.ForeignKey("care.Clinic", related_name="+", on_delete=models.CASCADE)
+    patient = models.ForeignKey(
+        "care.Patient", related_name="rotation_checks", on_delete=models.CASCADE
+    )
+    day = models.DateField(help_text="the patient's local day")
+    left_degrees = models.PositiveSmallIntegerField()
+    right_degrees = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        indexes = [models.Index(fields=["patient", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} rotation {self.day}: {self.left_degrees}° / {self.right_degrees}°"

@@ -27,10 +27,11 @@ from midback.care.models import (
     ExerciseLog,
     Patient,
     ProgramVersion,
+    RotationCheck,
     SessionLog,
 )
 from midback.care.rollup import refresh_patient_day
-from midback.care.schemas import CheckInIn, SessionLogIn
+from midback.care.schemas import CheckInIn, RotationCheckIn, SessionLogIn
 from midback.plans.schedule import find_block
 from midback.plans.schema import parse_plan
 
@@ -130,6 +131,7 @@ def do_record_session(
                     stopped=e.stopped,
                     stop_reason=e.stop_reason,
                     note=e.note,
+                    best_range=e.best_range,
                 )
                 for e in data.exercises
             )
@@ -182,6 +184,42 @@ def do_record_checkin(
         )
         audit(request, patient.clinic, "create", checkin, "weekly check-in")
     return checkin, True
+
+
+def do_record_rotation_check(
+    request: HttpRequest | None, patient: Patient, data: RotationCheckIn
+) -> tuple[RotationCheck, bool]:
+    """Store a phone rotation check once (client id); a replay returns the stored one."""
+    existing = RotationCheck.objects.filter(pk=data.id).first()
+    if existing is not None:
+        if existing.patient_id != patient.pk:
+            raise LogError("id", "this id is already taken", "id_taken", status=409)
+        return existing, False
+    today = timezone.now().astimezone(patient_zone(patient)).date()
+    day = data.day or today
+    if day > today + timedelta(days=1):
+        raise LogError("day", "day is in the future", "in_future")
+    with transaction.atomic():
+        check = RotationCheck.objects.create(
+            id=data.id,
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            day=day,
+            left_degrees=data.left_degrees,
+            right_degrees=data.right_degrees,
+        )
+        audit(
+            request,
+            patient.clinic,
+            "create",
+            check,
+            "rotation check",
+            changes={
+                "left_degrees": [None, check.left_degrees],
+                "right_degrees": [None, check.right_degrees],
+            },
+        )
+    return check, True
 
 
 @transaction.atomic

@@ -53,6 +53,8 @@ LocalTime = Annotated[
 Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Count = Annotated[int, Field(ge=0, le=500, strict=True)]
+# Range of motion the camera coach saw, whole degrees: every measure is an angle of 0-180.
+Degrees = Annotated[int, Field(ge=0, le=180, strict=True)]
 StopReason = Literal["", "sharp_pain", "pain_above_5", "spreading", "numbness", "dizzy", "other"]
 
 
@@ -72,6 +74,7 @@ class ExerciseLogIn(_In):
     stopped: Flag = False
     stop_reason: StopReason = ""
     note: Annotated[str, StringConstraints(max_length=500), AfterValidator(clean_text)] = ""
+    best_range: Degrees | None = None
 
 
 class SessionLogIn(_In):
@@ -118,6 +121,27 @@ class CheckInIn(_In):
     global_change: Annotated[int, Field(ge=-7, le=7, strict=True)] | None = None
     work_impact: Pain | None = None
     work_hours_missed: Annotated[float, Field(ge=0, le=168, strict=True)] | None = None
+
+
+# The phone rotation check: degrees turned each way from facing forward.
+TurnDegrees = Annotated[int, Field(ge=0, le=90, strict=True)]
+
+
+class RotationCheckIn(_In):
+    """The weekly phone check of thoracic rotation, with a client-generated id."""
+
+    id: UUID
+    day: Day | None = None
+    left_degrees: TurnDegrees
+    right_degrees: TurnDegrees
+
+
+class RotationCheckOut(Schema):
+    id: UUID
+    created: bool
+    day: Day
+    left_degrees: int
+    right_degrees: int
 
 
 class CheckInOut(Schema):

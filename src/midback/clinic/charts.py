@@ -214,3 +214,100 @@ def outcome_chart(
         f'<text x="{lx + 15}" y="13" fill="{NAVY}">change patients notice</text></g></svg>'
     )
     return "".join(parts)
+
+
+def rotation_chart(
+    points: list[tuple[dt.date, int, int]], first: dt.date, last: dt.date, title: str
+) -> str:
+    """The phone rotation check per day: degrees to the left and to the right, two lines."""
+    width, height, left, top, bottom = 640, 150, 40, 16, 26
+    span = max(1, (last - first).days)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - first).days / span
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / 90)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="rot-t" class="chart"><title id="rot-t">{escape(title)}</title>'
+    ]
+    for level in (0, 30, 60, 90):
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="{MUTED}">{level}°</text>'
+        )
+    for day, anchor in ((first, "start"), (last, "end")):
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{day:%d %b}</text>'
+        )
+    for index, colour in ((1, TEAL), (2, ACCENT)):
+        coords = [(x(d), y(lr[index - 1])) for d, *lr in points if first <= d <= last]
+        if len(coords) > 1:
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
+                'stroke-linejoin="round"/>'
+            )
+        parts.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
+        )
+    parts.append(
+        f'<g font-size="12"><rect x="{width - 170}" y="4" width="10" height="10" fill="{TEAL}"/>'
+        f'<text x="{width - 155}" y="13" fill="{NAVY}">left</text>'
+        f'<rect x="{width - 110}" y="4" width="10" height="10" fill="{ACCENT}"/>'
+        f'<text x="{width - 95}" y="13" fill="{NAVY}">right</text></g></svg>'
+    )
+    return "".join(parts)
+
+
+def range_chart(
+    points: list[tuple[dt.date, int]], first: dt.date, last: dt.date, title: str, ident: str
+) -> str:
+    """One exercise's best range per day (degrees, seen by the camera coach), as a line with dots."""
+    width, height, left, top, bottom = 640, 130, 40, 12, 26
+    span = max(1, (last - first).days)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    shown = [(day, value) for day, value in points if first <= day <= last]
+    high = max([30] + [value for _, value in shown])
+    high = 30 * -(-high // 30)  # up to the next 30 degrees
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - first).days / span
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / high)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}" class="chart"><title id="{ident}">{escape(title)}</title>'
+    ]
+    for level in range(0, high + 1, 30):
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="{MUTED}">{level}°</text>'
+        )
+    for day, anchor in ((first, "start"), (last, "end")):
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{day:%d %b}</text>'
+        )
+    coords = [(x(day), y(value)) for day, value in shown]
+    if len(coords) > 1:
+        path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{TEAL}" stroke-width="2.5" '
+            'stroke-linejoin="round"/>'
+        )
+    parts.extend(
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{TEAL}"/>' for cx, cy in coords
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -22,9 +22,21 @@ from midback.care.devices import (
     do_revoke_devices,
 )
 from midback.care.errors import LogError
-from midback.care.models import CheckIn, DeviceSession, SessionLog
-from midback.care.patient_actions import do_record_checkin, do_record_session
-from midback.care.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, RotationCheck, SessionLog
+from midback.care.patient_actions import (
+    do_record_checkin,
+    do_record_rotation_check,
+    do_record_session,
+)
+from midback.care.schemas import (
+    CheckInIn,
+    CheckInOut,
+    Day,
+    RotationCheckIn,
+    RotationCheckOut,
+    SessionLogIn,
+    SessionLogOut,
+)
 from midback.practice import programs
 
 router = Router(tags=["patient"], auth=DeviceCookie())
@@ -208,6 +220,66 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
             "stopped": log.stopped,
         }
         for log in logs
+    ]
+
+
+@router.post(
+    "/rotation-checks",
+    response={200: RotationCheckOut, 201: RotationCheckOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record a phone rotation check (idempotent by its client-generated id)",
+)
+def record_rotation_check(request: HttpRequest, payload: RotationCheckIn) -> Any:
+    try:
+        check, created = do_record_rotation_check(request, patient_of(request), payload)
+    except LogError as exc:
+        return _log_error(request, exc)
+    return (201 if created else 200), _rotation_out(check, created)
+
+
+def _rotation_out(check: RotationCheck, created: bool) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "created": created,
+        "day": check.day,
+        "left_degrees": check.left_degrees,
+        "right_degrees": check.right_degrees,
+    }
+
+
+@router.get(
+    "/rotation-checks",
+    response=list[RotationCheckOut],
+    summary="Phone rotation checks, newest first",
+)
+def list_rotation_checks(request: HttpRequest) -> list[dict[str, Any]]:
+    checks = RotationCheck.objects.filter(patient=patient_of(request))[:100]
+    return [_rotation_out(c, False) for c in checks]
+
+
+class RangeOut(Schema):
+    exercise: str
+    block_day: date
+    best_range: int
+
+
+@router.get(
+    "/ranges",
+    response=list[RangeOut],
+    summary="Range of motion the camera coach saw, per exercise and session (last 60 days)",
+)
+def list_ranges(request: HttpRequest) -> list[dict[str, Any]]:
+    patient = patient_of(request)
+    since = timezone.now() - programs.HISTORY
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__started_at__gte=since, best_range__isnull=False
+    ).order_by("exercise", "session__block_day", "session__started_at")
+    return [
+        {
+            "exercise": e["exercise"],
+            "block_day": e["session__block_day"],
+            "best_range": e["best_range"],
+        }
+        for e in rows.values("exercise", "session__block_day", "best_range")
     ]
 
 

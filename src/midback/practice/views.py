@@ -39,11 +39,16 @@ from midback.care.devices import (
     set_device_cookie,
 )
 from midback.care.errors import LogError
-from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, Patient, RotationCheck
 from midback.care.outcomes import asks_global_change
-from midback.care.patient_actions import do_password_sign_in, do_record_checkin, do_set_account
+from midback.care.patient_actions import (
+    do_password_sign_in,
+    do_record_checkin,
+    do_record_rotation_check,
+    do_set_account,
+)
 from midback.care.ratelimit import too_many, too_many_sign_ins
-from midback.care.schemas import CheckInIn
+from midback.care.schemas import CheckInIn, RotationCheckIn
 from midback.plans import stop_reasons
 from midback.plans.busy import times_word
 from midback.plans.cleaning import zone_or_utc
@@ -208,6 +213,7 @@ def play(request: HttpRequest, day: str, block: str) -> HttpResponse:
         "today": reverse("practice:today"),
         "progress": reverse("practice:progress"),
     }
+    data["coach"] = coach_urls()
     names = [e["name"] for e in data["exercises"].values()]
     return render(
         request,
@@ -231,6 +237,52 @@ def progress(request: HttpRequest) -> HttpResponse:
         "practice/progress.html",
         {"patient": patient, "section": "progress", **progress_for(patient, timezone.now())},
     )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def rotation(request: HttpRequest) -> HttpResponse:
+    """The weekly phone rotation check: guided by script (the phone's orientation sensor), saved
+    as a plain form post so "saved" means stored."""
+    patient = _patient(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            data = RotationCheckIn.model_validate(
+                {
+                    "id": request.POST.get("id", ""),
+                    "left_degrees": _whole(request.POST.get("left_degrees", "")),
+                    "right_degrees": _whole(request.POST.get("right_degrees", "")),
+                }
+            )
+            do_record_rotation_check(request, patient, data)
+        except ValidationError:
+            error = "The turn could not be measured. Please try the check again."
+        except LogError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Thanks, your rotation check is saved.")
+            return redirect("practice:progress")
+    last = RotationCheck.objects.filter(patient=patient).first()
+    return render(
+        request,
+        "practice/rotation.html",
+        {
+            "patient": patient,
+            "section": "progress",
+            "id": str(uuid.uuid4()),
+            "last": last,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _whole(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value
 
 
 def _checkin_data(post: Any) -> dict[str, Any]:
@@ -420,8 +472,33 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"key": key, "urls": urls})
 
 
-# The static folders whose files the worker keeps (the patient app, the site, reminders).
+def coach_urls() -> dict[str, Any]:
+    """Where the camera coach's files are; nothing of it loads until "Use camera" is pressed."""
+    vendor = "coach/vendor/"
+    wasm = (
+        "tfjs-backend-wasm.wasm",
+        "tfjs-backend-wasm-simd.wasm",
+        "tfjs-backend-wasm-threaded-simd.wasm",
+    )
+    return {
+        "module": static("practice/coach/player-coach.js"),
+        "worker": static("practice/coach/pose-worker.js"),
+        "targets": static("practice/coach/targets.json"),
+        "core": static(vendor + "tf-core.min.js"),
+        "converter": static(vendor + "tf-converter.min.js"),
+        "backend": static(vendor + "tf-backend-wasm.min.js"),
+        "poseDetection": static(vendor + "pose-detection.min.js"),
+        "wasm": {name: static(vendor + name) for name in wasm},
+        "detector": static(vendor + "models/blazepose-detector.json"),
+        "lite": static(vendor + "models/blazepose-lite.json"),
+        "full": static(vendor + "models/blazepose-full.json"),
+    }
+
+
+# The static folders whose files the worker keeps (the patient app, the site, reminders). The
+# camera coach is cached when it is first used, not before (cache first, like all static files).
 CACHED_STATIC = ("practice/", "midback/", "reminders/")
+NOT_PRECACHED = ("practice/sw.js", "practice/coach/")
 
 
 def _cached_static() -> list[tuple[str, bytes]]:
@@ -430,7 +507,11 @@ def _cached_static() -> list[tuple[str, bytes]]:
     for finder in finders.get_finders():
         for name, storage in finder.list(["*.map", "*.gz", "*.br"]):
             name = name.replace("\\", "/")
-            if name.startswith(CACHED_STATIC) and name not in found and name != "practice/sw.js":
+            if (
+                name.startswith(CACHED_STATIC)
+                and name not in found
+                and not name.startswith(NOT_PRECACHED)
+            ):
                 with storage.open(name) as handle:
                     found[name] = handle.read()
     return sorted(found.items())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -30,12 +31,21 @@ from midback.care.models import (
     Invite,
     Patient,
     Program,
+    RotationCheck,
     SessionLog,
     Visit,
 )
 from midback.care.outcomes import outcome_changes
 from midback.care.programs import clinical_notes, current_library
-from midback.clinic.charts import OutcomeRow, PainPoint, adherence_chart, outcome_chart, pain_chart
+from midback.clinic.charts import (
+    OutcomeRow,
+    PainPoint,
+    adherence_chart,
+    outcome_chart,
+    pain_chart,
+    range_chart,
+    rotation_chart,
+)
 from midback.clinic.forms import PatientForm, VisitForm, VisitStatusForm
 from midback.plans.cleaning import zone_or_utc
 from midback.plans.outcomes import OutcomePoint, pain_verdict
@@ -120,6 +130,13 @@ def patient_page(
         for day, day_logs in sorted(per_day.items())
     ]
     bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
+    names = {slug: spec.name for slug, spec in library.items()}
+    ranges = _ranges(patient, first, today, names)
+    rotations = list(
+        RotationCheck.objects.filter(patient=patient, day__gte=first)
+        .order_by("day", "created_at")
+        .values_list("day", "left_degrees", "right_degrees")
+    )
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
     invites = invite_states(patient, timezone.now())
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
@@ -148,7 +165,14 @@ def patient_page(
             "patient": patient,
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
-            "names": {slug: spec.name for slug, spec in library.items()},
+            "names": names,
+            "ranges": ranges,
+            "rotation_latest": rotations[-1] if rotations else None,
+            "rotation_svg": rotation_chart(
+                rotations, first, today, "Phone rotation check, degrees left and right, 28 days"
+            )
+            if rotations
+            else "",
             "assessment": assessment,
             "red_flag_words": [
                 words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
@@ -213,6 +237,34 @@ def _outcome_svg(
         max(today, started + dt.timedelta(days=7)),
         "Check-ins since the program started",
     )
+
+
+def _ranges(
+    patient: Patient, first: dt.date, last: dt.date, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per exercise, the best range the camera coach saw each day (degrees), with a chart."""
+    best: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__block_day__gte=first, best_range__isnull=False
+    ).values_list("exercise", "session__block_day", "best_range")
+    for slug, day, degrees in rows:
+        if degrees is not None:
+            best[slug][day] = max(degrees, best[slug].get(day, 0))
+    out = []
+    for i, slug in enumerate(sorted(best, key=lambda s: names.get(s, s))):
+        points = sorted(best[slug].items())
+        name = names.get(slug, slug)
+        out.append(
+            {
+                "name": name,
+                "first": points[0],
+                "last": points[-1],
+                "svg": range_chart(
+                    points, first, last, f"{name}: best range per day, degrees", f"rc-{i}"
+                ),
+            }
+        )
+    return out
 
 
 def _mean(values: list[int | None]) -> float | None:
