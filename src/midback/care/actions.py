@@ -4,6 +4,7 @@ its audit row, which records who, why, and what changed (before and after, as da
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -12,8 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from midback.clinic.audit import audit
-from midback.clinic.models import Patient, StaffInvite, StaffMember
+from midback.clinic.models import Clinic, Patient, ProgramVersion, StaffInvite, StaffMember
 from midback.practice.devices import digest, new_secret
+from midback.practice.models import Invite
 
 STAFF_INVITE_DAYS = 7
 
@@ -119,3 +121,27 @@ def do_set_authenticator(
         "turned on authenticator codes" if secret else "turned off authenticator codes",
         changes={"totp_enabled": [before, staff.totp_enabled]},
     )
+
+
+@transaction.atomic
+def do_admit_patient(
+    request: HttpRequest | None,
+    clinic: Clinic,
+    *,
+    display_name: str,
+    time_zone: str,
+    email: str,
+    plan: dict[str, Any],
+    intake: dict[str, Any],
+    reason: str,
+    note: str = "",
+) -> tuple[Patient, ProgramVersion, Invite, str]:
+    """A new patient with their first program and an invite link, all or nothing (the clinic
+    API's one-step admission). The invite's code is returned once, its hash kept."""
+    from midback.clinic.actions import do_create_patient, do_save_program
+    from midback.practice.devices import do_create_invite
+
+    patient = do_create_patient(request, clinic, display_name, time_zone, email)
+    version = do_save_program(request, patient, plan, reason=reason, intake=intake, note=note)
+    invite, code = do_create_invite(request, patient)
+    return patient, version, invite, code

@@ -14,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from midback.clinic.models import Patient, ProgramTemplate, StaffMember
+from midback.care.models import ClinicApiKey, WebhookEndpoint
+from midback.clinic.models import Patient, Program, ProgramTemplate, StaffMember
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
 
@@ -118,3 +119,53 @@ def get_custom_exercise_for_staff(request: HttpRequest, exercise_id: int | str) 
     if exercise is None:
         raise Http404("No such exercise")
     return exercise
+
+
+def get_api_key_for_owner(request: HttpRequest, key_id: int | str) -> ClinicApiKey:
+    owner = require_staff(request)
+    pk = _id_or_404(key_id, "key")
+    key = ClinicApiKey.objects.select_related("clinic").filter(pk=pk, clinic=owner.clinic).first()
+    if key is None or not owner.is_owner:
+        raise Http404("No such key")
+    return key
+
+
+def get_webhook_for_owner(request: HttpRequest, endpoint_id: int | str) -> WebhookEndpoint:
+    owner = require_staff(request)
+    pk = _id_or_404(endpoint_id, "webhook")
+    endpoint = (
+        WebhookEndpoint.objects.select_related("clinic").filter(pk=pk, clinic=owner.clinic).first()
+    )
+    if endpoint is None or not owner.is_owner:
+        raise Http404("No such webhook")
+    return endpoint
+
+
+# The clinic API: the caller is a clinic API key (`care.auth.ClinicKey`), and the key's clinic
+# is the only one it reaches.
+
+
+def get_patient_for_key(key: ClinicApiKey, patient_id: int | str) -> Patient:
+    pk = _id_or_404(patient_id, "patient")
+    patient = Patient.objects.select_related("clinic").filter(pk=pk, clinic=key.clinic_id).first()
+    if patient is None:
+        raise Http404("No such patient")
+    return patient
+
+
+def get_program_for_key(key: ClinicApiKey, program_id: int | str) -> Program:
+    pk = _id_or_404(program_id, "program")
+    program = (
+        Program.objects.select_related("current", "current__author")
+        .filter(pk=pk, clinic=key.clinic_id)
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program")
+    return program
+
+
+def get_template_for_key(key: ClinicApiKey, template_id: int | str) -> ProgramTemplate | None:
+    """The key's clinic's template, or None (the API names the field rather than answer 404)."""
+    pk = _id_or_404(template_id, "template")
+    return ProgramTemplate.objects.filter(pk=pk, clinic=key.clinic_id).first()

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 
+from midback.care.events import emit, emit_red_flags
 from midback.clinic.audit import audit
 from midback.clinic.models import (
     AuditEvent,
@@ -91,6 +92,19 @@ def do_save_program(
         if patient.baseline_pain is None:
             patient.baseline_pain = intake.get("pain_now")
         patient.save(update_fields=["baseline_pain", "red_flags"])
+    if intake is not None:
+        emit_red_flags(patient.clinic_id, patient.pk, list(intake.get("red_flags", [])))
+    emit(
+        patient.clinic_id,
+        "program.changed",
+        {
+            "patient_id": patient.pk,
+            "program_id": program.pk,
+            "version": number,
+            "reason": version.reason,
+            "author": author.display_name if author else None,
+        },
+    )
     detail = f"program v{number}: {reason}"
     if clinical_reasons:
         detail += " · clinical reasons: " + " · ".join(clinical_reasons)
@@ -103,6 +117,7 @@ def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: li
     """Keep the red flags the patient answered yes to, so the dashboard puts them first."""
     patient.red_flags = flags
     patient.save(update_fields=["red_flags"])
+    emit_red_flags(patient.clinic_id, patient.pk, flags)
     audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")
 
 

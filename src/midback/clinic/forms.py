@@ -108,3 +108,23 @@ class AcceptStaffInviteForm(CleanInputForm, forms.Form):
         user = get_user_model()(username=self.email, email=self.email)
         password_validation.validate_password(password, user)
         return password
+
+
+class ApiKeyForm(CleanInputForm, forms.Form):
+    name = forms.CharField(
+        label="What the key is for", max_length=80, help_text="e.g. the practice system's name"
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=[("read", "Read only"), ("read_write", "Read and write (add patients)")],
+        initial="read",
+    )
+
+
+class WebhookForm(CleanInputForm, forms.Form):
+    url = forms.CharField(
+        label="Address (https://)",
+        max_length=500,
+        help_text="MidBack sends signed events here: stops, red flags, check-ins, missed visits, "
+        "program changes.",
+    )

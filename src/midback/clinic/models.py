@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -90,12 +92,25 @@ class Patient(models.Model):
     )
     red_flags = models.JSONField(default=list, blank=True, help_text="red flags last answered yes")
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(
+        default=timezone.now, help_text="last change to this row, for the clinic API's sync"
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["clinic", "display_name"])]
+        indexes = [
+            models.Index(fields=["clinic", "display_name"]),
+            models.Index(fields=["clinic", "updated_at", "id"], name="patient_sync"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every save marks the row changed, even one that names only some fields.
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class Program(models.Model):
