@@ -17,6 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.care.integrations import do_create_api_key
+from midback.care.models import ClinicApiKey, WebhookEndpoint
 from midback.content.models import Exercise, ExerciseVersion
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
@@ -78,7 +80,18 @@ def values_for(target: Side) -> dict[str, str]:
     """Path parameters, each pointing at the other clinic's object where it names one."""
     today = timezone.localdate()
     exercise = Exercise.objects.filter(clinic=target.clinic).first() or own_exercise(target)
+    key = ClinicApiKey.objects.filter(clinic=target.clinic).first()
+    if key is None:
+        key, _ = do_create_api_key(None, target.staff, "their system", "read_write")
+    endpoint = WebhookEndpoint.objects.filter(clinic=target.clinic).first()
+    if endpoint is None:
+        endpoint = WebhookEndpoint.objects.create(
+            clinic=target.clinic, url="https://example.com/hook", secret="whsec_x"
+        )
     return {
+        "key_id": str(key.pk),
+        "endpoint_id": str(endpoint.pk),
+        "program_id": str(target.version.program_id),
         "exercise_id": str(exercise.pk),
         # Django admin (the clinic-scoped site): another clinic's patient through every path.
         "object_id": str(target.patient.pk),
@@ -137,17 +150,28 @@ def patient_client(side: Side) -> Client:
     return client
 
 
+def api_key_client(side: Side) -> Client:
+    """The side's read-write clinic API key, sent on every request."""
+    _, key = do_create_api_key(None, side.staff, "isolation test", "read_write")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
 def test_the_route_list_is_generated_and_covers_the_portal_and_api() -> None:
     found = routes()
     assert "clinic/patients/<int:patient_id>/" in found
     assert any(route.startswith("api/") and "exercises" in route for route in found)
+    assert "api/v1/clinic/patients/<patient_id>" in found
 
 
 def test_no_route_reads_or_writes_another_clinics_data(harbour: Side, northside: Side) -> None:
     values = values_for(northside)
     before = snapshot(northside)
     forbidden = secrets_of(northside)
-    callers = {"staff": harbour.client, "patient": patient_client(harbour)}
+    callers = {
+        "staff": harbour.client,
+        "patient": patient_client(harbour),
+        "api key": api_key_client(harbour),
+    }
     checked = 0
     for route in routes():
         if route.startswith(SKIPPED_PREFIXES):
@@ -178,6 +202,22 @@ def test_own_patient_routes_answer_so_the_check_above_has_teeth(harbour: Side) -
         path = fill(route, values)
         response = harbour.client.get(path)
         assert response.status_code in (200, 302, 405), f"GET {path} gave {response.status_code}"
+
+
+def test_own_clinic_api_routes_answer_the_key_so_the_check_above_has_teeth(
+    harbour: Side,
+) -> None:
+    values = values_for(harbour)
+    client = api_key_client(harbour)
+    clinic_routes = [r for r in routes() if r.startswith("api/v1/clinic/")]
+    assert len(clinic_routes) >= 8
+    for route in clinic_routes:
+        path = fill(route, values)
+        response = client.get(path)
+        assert response.status_code == 200, f"GET {path} gave {response.status_code}"
+        assert harbour.patient.display_name in response.content.decode() or "items" in str(
+            json.loads(response.content)
+        ), path
 
 
 def test_clinic_staff_cannot_use_django_admin(harbour: Side) -> None:

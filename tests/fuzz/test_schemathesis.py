@@ -2,7 +2,8 @@
 answers in the one error shape {"error", "field", "code"}.
 
 Requests go to Django's WSGI application in this process, signed in as a patient with a program
-(the device cookie sent as a header), so the /me/ routes are exercised beyond their 401. The
+(the device cookie sent as a header), so the /me/ routes are exercised beyond their 401; the
+clinic API's routes carry a read-write key of that patient's clinic. The
 number of examples is bounded so the file stays within the suite's time. The check
 `positive_data_acceptance` is left out: rules that need the database or the clock (your own
 program version, a block that is scheduled, an https push endpoint) cannot be in the schema, so
@@ -24,6 +25,8 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from midback.care.integrations import key_digest
+from midback.care.models import ClinicApiKey
 from midback.clinic.models import Patient
 from midback.practice.devices import COOKIE_NAME, digest
 from midback.practice.models import DeviceSession
@@ -40,6 +43,8 @@ schema.location = "/api/openapi.json"
 # Schemathesis sets auth on cases as it collects them, so the token is chosen before any
 # database exists; the `signed_in_patient` fixture stores its hash for each test.
 DEVICE_TOKEN = secrets.token_urlsafe(32)
+# The clinic API's routes are called with a read-write key of the patient's clinic.
+CLINIC_KEY = "mbk_" + secrets.token_urlsafe(32)
 
 
 @schema.auth()
@@ -51,6 +56,8 @@ class DeviceCookieAuth:
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
         case.cookies = {**(case.cookies or {}), COOKIE_NAME: data}
+        if case.path.startswith("/api/v1/clinic/"):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {CLINIC_KEY}"}
 
 
 @pytest.fixture
@@ -64,6 +71,13 @@ def signed_in_patient(live_library: None) -> Patient:
     give_program(patient)
     DeviceSession.objects.create(
         clinic=patient.clinic, patient=patient, token_hash=digest(DEVICE_TOKEN), label="fuzz"
+    )
+    ClinicApiKey.objects.create(
+        clinic=patient.clinic,
+        name="fuzz",
+        prefix=CLINIC_KEY[:10],
+        key_hash=key_digest(CLINIC_KEY),
+        scope=ClinicApiKey.Scope.READ_WRITE,
     )
     return patient
 

@@ -17,6 +17,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 import uuid
 from collections import defaultdict
 from typing import Annotated, Any
@@ -59,12 +60,23 @@ def _no_bool(value: object) -> object:
     return value
 
 
+def _iso_instant(value: object) -> object:
+    # pydantic alone reads "0.5" as a Unix time; an instant here is only ever ISO 8601 text.
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        return value
+    raise PydanticCustomError(
+        "invalid_instant", "must be an ISO 8601 instant with its offset, e.g. 2026-12-01T09:00:00Z"
+    )
+
+
 class ListParams(Schema):
     model_config = ConfigDict(extra="forbid")
 
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the last page")
     limit: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=200)] = 50
-    updated_since: AwareDatetime | None = Field(
+    updated_since: Annotated[AwareDatetime, BeforeValidator(_iso_instant)] | None = Field(
         None, description="only rows changed at or after this instant (ISO 8601, with offset)"
     )
     patient_id: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
