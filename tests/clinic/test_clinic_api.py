@@ -140,9 +140,7 @@ def test_every_list_answers_with_the_clinics_rows(harbour: Side) -> None:
     assert [(c["pain_now"], c["global_change"]) for c in checkins] == [(4, 3)]
 
 
-def test_lists_do_not_query_per_row(
-    harbour: Side, django_assert_max_num_queries: Any
-) -> None:
+def test_lists_do_not_query_per_row(harbour: Side, django_assert_max_num_queries: Any) -> None:
     client, _ = key_client(harbour)
     add_checkin(harbour, 3)
     add_checkin(harbour, 5)
@@ -317,7 +315,9 @@ def test_a_key_reads_nothing_of_another_clinic(harbour: Side, northside: Side) -
     add_checkin(northside)
     client, _ = key_client(harbour, "read_write")
     template = ProgramTemplate.objects.create(
-        clinic=northside.clinic, name="Theirs", plan={"items": [{"exercise": "cat-camel", "sets": 1, "reps": 5}]}
+        clinic=northside.clinic,
+        name="Theirs",
+        plan={"items": [{"exercise": "cat-camel", "sets": 1, "reps": 5}]},
     )
     theirs = str(northside.patient.pk)
     for route in LISTS:

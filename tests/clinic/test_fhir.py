@@ -116,7 +116,12 @@ def test_it_says_what_the_record_says(harbour: Side) -> None:
     pain = [o for o in observations if o["code"]["coding"][0]["code"] == "72514-3"]
     assert [o["valueInteger"] for o in pain] == [6, 5, 4, 3]
     assert all(o["code"]["coding"][0]["system"] == "http://loinc.org" for o in pain)
-    assert [o["effectiveDateTime"] for o in pain][0] == "2026-11-02"
+    assert [o["effectiveDateTime"] for o in pain] == [
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+    ]
     sessions = [o for o in observations if o["code"]["coding"][0]["code"] == "exercise-session"]
     assert len(sessions) == 3
     before_after = [
