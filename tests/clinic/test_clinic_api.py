@@ -8,14 +8,16 @@ import datetime as dt
 import hashlib
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from midback.care.actions import do_add_visit, do_update_visit
 from midback.care.integrations import do_create_api_key
-from midback.care.models import ClinicApiKey
+from midback.care.models import ClinicApiKey, Visit
 from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, StaffMember
 from midback.practice.devices import digest
 from midback.practice.models import CheckIn, Invite, SessionLog
@@ -24,7 +26,7 @@ from tests.conftest import Clock
 from tests.practice.conftest import desk_intake
 
 ERROR_KEYS = {"error", "field", "code"}
-LISTS = ("patients", "programs", "program-versions", "session-logs", "checkins")
+LISTS = ("patients", "programs", "program-versions", "session-logs", "checkins", "visits")
 
 
 def key_client(side: Side, scope: str = "read") -> tuple[Client, str]:
@@ -46,6 +48,21 @@ def add_checkin(side: Side, pain: int = 4) -> CheckIn:
         activities=[{"activity": "Sitting at my desk", "score": 4}],
         global_change=3,
     )
+
+
+def add_visit(side: Side, days: int = 2, status: str = "booked") -> Visit:
+    starts = dt.datetime(2026, 12, 8, 10, 30, tzinfo=ZoneInfo("Australia/Melbourne"))
+    visit = do_add_visit(
+        None,
+        side.patient,
+        starts_at=starts + dt.timedelta(days=days),
+        kind="treatment",
+        practitioner=side.staff,
+        note=f"Mobilised T6 for {side.patient.display_name}",
+    )
+    if status != "booked":
+        visit = do_update_visit(None, visit, status=status)
+    return visit
 
 
 # Keys -----------------------------------------------------------------------------------------
@@ -144,6 +161,8 @@ def test_lists_do_not_query_per_row(harbour: Side, django_assert_max_num_queries
     client, _ = key_client(harbour)
     add_checkin(harbour, 3)
     add_checkin(harbour, 5)
+    add_visit(harbour)
+    add_visit(harbour, days=7)
     client.get("/api/v1/clinic/patients")  # the key's use is recorded on the first request
     for route in LISTS:
         with django_assert_max_num_queries(6):
@@ -313,6 +332,7 @@ def test_a_read_only_key_cannot_write(harbour: Side) -> None:
 def test_a_key_reads_nothing_of_another_clinic(harbour: Side, northside: Side) -> None:
     log_stop(northside, note="Nora's own words")
     add_checkin(northside)
+    their_visit = add_visit(northside)
     client, _ = key_client(harbour, "read_write")
     template = ProgramTemplate.objects.create(
         clinic=northside.clinic,
@@ -336,6 +356,31 @@ def test_a_key_reads_nothing_of_another_clinic(harbour: Side, northside: Side) -
         assert response.status_code == 404 and body(response)["code"] == "not_found", path
     refused = post(client, admission(template_id=template.pk))
     assert refused.status_code == 422 and body(refused)["field"] == "template_id"
+    booked = client.post(
+        f"/api/v1/clinic/patients/{theirs}/visits",
+        {"starts_at": "2026-12-09T10:00:00+11:00", "kind": "review"},
+        content_type="application/json",
+    )
+    moved = client.patch(
+        f"/api/v1/clinic/visits/{their_visit.pk}",
+        {"status": "missed"},
+        content_type="application/json",
+    )
+    assert (booked.status_code, moved.status_code) == (404, 404)
+    their_visit.refresh_from_db()
+    assert their_visit.status == "booked" and northside.patient.visits.count() == 1
+    mine = add_visit(harbour)
+    wrong_staff = client.post(
+        f"/api/v1/clinic/patients/{harbour.patient.pk}/visits",
+        {
+            "starts_at": "2026-12-09T10:00:00+11:00",
+            "kind": "review",
+            "practitioner_id": northside.staff.pk,
+        },
+        content_type="application/json",
+    )
+    assert wrong_staff.status_code == 422 and body(wrong_staff)["field"] == "practitioner_id"
+    assert harbour.patient.visits.get() == mine
 
 
 def test_a_missing_and_a_foreign_patient_answer_alike(harbour: Side, northside: Side) -> None:
@@ -357,7 +402,73 @@ def test_the_openapi_schema_documents_every_clinic_route(harbour: Side) -> None:
         "/api/v1/clinic/program-versions",
         "/api/v1/clinic/session-logs",
         "/api/v1/clinic/checkins",
+        "/api/v1/clinic/visits",
+        "/api/v1/clinic/visits/{visit_id}",
+        "/api/v1/clinic/patients/{patient_id}/visits",
     }
     for ops in clinic.values():
         for op in ops.values():
             assert op["security"] and "401" in op["responses"] and op["summary"]
+
+
+# Visits ---------------------------------------------------------------------------------------
+
+
+def test_a_visit_is_recorded_listed_and_marked_missed(harbour: Side, clock: Clock) -> None:
+    client, _ = key_client(harbour, "read_write")
+    pid = harbour.patient.pk
+    booked = client.post(
+        f"/api/v1/clinic/patients/{pid}/visits",
+        {
+            "starts_at": "2026-12-08T10:30:00+11:00",
+            "kind": "treatment",
+            "practitioner_id": harbour.staff.pk,
+            "note": "Bring the exercise sheet",
+        },
+        content_type="application/json",
+    )
+    assert booked.status_code == 201, booked.content
+    visit = Visit.objects.get(pk=body(booked)["id"])
+    assert visit.starts_at == dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)
+    assert body(booked)["practitioner"] == "Priya Shah" and body(booked)["status"] == "booked"
+    done = client.post(
+        f"/api/v1/clinic/patients/{pid}/visits",
+        {"starts_at": "2026-11-24T09:00:00+11:00", "kind": "assessment", "status": "attended"},
+        content_type="application/json",
+    )
+    assert body(done)["status"] == "attended"
+    mark = clock.now
+    clock.move_to(mark + dt.timedelta(seconds=5))
+    missed = client.patch(
+        f"/api/v1/clinic/visits/{visit.pk}", {"status": "missed"}, content_type="application/json"
+    )
+    assert missed.status_code == 200 and body(missed)["status"] == "missed"
+    changed = body(client.get("/api/v1/clinic/visits", {"updated_since": mark.isoformat()}))
+    assert [v["id"] for v in changed["items"]] == [visit.pk]
+    every = body(client.get("/api/v1/clinic/visits", {"patient_id": pid}))["items"]
+    assert {v["status"] for v in every} == {"missed", "attended"}
+    changes = AuditEvent.objects.filter(object_type="Visit", action="update").first()
+    assert changes is not None and changes.changes == {"status": ["booked", "missed"]}
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"starts_at": "2026-12-08T10:30:00", "kind": "treatment"}, "starts_at"),
+        ({"starts_at": "1765000000", "kind": "treatment"}, "starts_at"),
+        ({"starts_at": "2026-12-08T10:30:00Z", "kind": "massage"}, "kind"),
+        ({"starts_at": "2026-12-08T10:30:00Z", "kind": "review", "status": "done"}, "status"),
+        ({"starts_at": "2026-12-08T10:30:00Z", "kind": "review", "note": "x" * 1001}, "note"),
+    ],
+)
+def test_a_bad_visit_is_refused_by_name_and_nothing_is_saved(
+    harbour: Side, data: dict[str, Any], field: str
+) -> None:
+    client, _ = key_client(harbour, "read_write")
+    response = client.post(
+        f"/api/v1/clinic/patients/{harbour.patient.pk}/visits",
+        data,
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and body(response)["field"] == field, response.content
+    assert not Visit.objects.exists()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.test import Client
 from fhir.resources.R4B.bundle import Bundle
 
+from midback.care.actions import do_add_visit, do_update_visit
 from midback.care.fhir import dose_words
 from midback.care.integrations import do_create_api_key
 from midback.clinic.actions import do_save_program
@@ -47,6 +49,17 @@ def record(side: Side) -> None:
             ],
             global_change=None if n % 2 else n + 1,
         )
+    melbourne = ZoneInfo("Australia/Melbourne")
+    for day, status in ((10, "attended"), (17, "missed"), (24, "booked")):
+        visit = do_add_visit(
+            None,
+            side.patient,
+            starts_at=dt.datetime(2026, 11, day, 10, 30, tzinfo=melbourne),
+            kind="treatment",
+            practitioner=side.staff,
+        )
+        if status != "booked":
+            do_update_visit(None, visit, status=status)
     plan = dict(side.version.plan)
     plan["items"] = [{**plan["items"][0], "sets": 2}, *plan["items"][1:]]
     do_save_program(None, side.patient, plan, reason="Step up", author=side.staff)
@@ -142,6 +155,16 @@ def test_it_says_what_the_record_says(harbour: Side) -> None:
     assert [r["item"][0]["answer"][0]["valueInteger"] for r in groc] == [1, 3]
     link_ids = {i["linkId"] for q in questionnaires.values() for i in _items(q)}
     assert {i["linkId"] for r in responses for i in _items(r)} <= link_ids
+
+    encounters = resources(data, "Encounter")
+    assert [(e["status"], e["period"]["start"]) for e in encounters] == [
+        ("finished", "2026-11-10T10:30:00+11:00"),
+        ("cancelled", "2026-11-17T10:30:00+11:00"),
+        ("planned", "2026-11-24T10:30:00+11:00"),
+    ]
+    assert all(e["class"]["code"] == "AMB" for e in encounters)
+    assert encounters[0]["participant"][0]["individual"]["display"] == "Priya Shah"
+    assert [t["text"] for t in encounters[1]["type"]] == ["Treatment visit", "Did not attend"]
 
     for plan in plans:
         assert plan["status"] in ALLOWED["CarePlan.status"]

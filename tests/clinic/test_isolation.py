@@ -8,6 +8,7 @@ Northside's may appear in any answer, and every Northside row must be unchanged 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -17,10 +18,12 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from midback.care.actions import do_add_visit
 from midback.care.integrations import do_create_api_key
-from midback.care.models import ClinicApiKey, WebhookEndpoint
+from midback.care.models import ClinicApiKey, Visit, WebhookEndpoint
 from midback.content.models import Exercise, ExerciseVersion
 from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from midback.practice.models import CheckIn
 from tests.clinic.conftest import Side
 
 # Both kinds of route parameter: path("<int:patient_id>/") and re_path("(?P<object_id>.+)/").
@@ -88,7 +91,15 @@ def values_for(target: Side) -> dict[str, str]:
         endpoint = WebhookEndpoint.objects.create(
             clinic=target.clinic, url="https://example.com/hook", secret="whsec_x"
         )
+    visit = Visit.objects.filter(patient=target.patient).first() or do_add_visit(
+        None,
+        target.patient,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        kind="review",
+        note=f"Secret note for {target.patient.display_name}",
+    )
     return {
+        "visit_id": str(visit.pk),
         "key_id": str(key.pk),
         "endpoint_id": str(endpoint.pk),
         "program_id": str(target.version.program_id),
@@ -129,6 +140,9 @@ def snapshot(side: Side) -> dict[str, Any]:
             rows = model._default_manager.filter(clinic=side.clinic).order_by("pk").values()
             state[model._meta.label] = json.dumps(list(rows), default=str, sort_keys=True)
     state["clinic"] = str(list(type(side.clinic).objects.filter(pk=side.clinic.pk).values()))
+    # Visits carry their clinic through the patient.
+    visits = Visit.objects.filter(patient__clinic=side.clinic).order_by("pk").values()
+    state["visits"] = json.dumps(list(visits), default=str, sort_keys=True)
     return state
 
 
@@ -204,19 +218,36 @@ def test_own_patient_routes_answer_so_the_check_above_has_teeth(harbour: Side) -
         assert response.status_code in (200, 302, 405), f"GET {path} gave {response.status_code}"
 
 
+OWN_WRITES = {
+    "api/v1/clinic/patients/<patient_id>/visits": (
+        "post",
+        {"starts_at": "2026-12-08T10:30:00+11:00", "kind": "review"},
+    ),
+    "api/v1/clinic/visits/<visit_id>": ("patch", {"note": "Moved to the morning"}),
+}
+
+
 def test_own_clinic_api_routes_answer_the_key_so_the_check_above_has_teeth(
     harbour: Side,
 ) -> None:
     values = values_for(harbour)
     client = api_key_client(harbour)
+    CheckIn.objects.create(
+        clinic=harbour.clinic, patient=harbour.patient, day=timezone.localdate(), pain_now=3
+    )
     clinic_routes = [r for r in routes() if r.startswith("api/v1/clinic/")]
     assert len(clinic_routes) >= 8
     for route in clinic_routes:
         path = fill(route, values)
         response = client.get(path)
-        assert response.status_code == 200, f"GET {path} gave {response.status_code}"
-        assert harbour.patient.display_name in response.content.decode() or "items" in str(
-            json.loads(response.content)
+        if response.status_code == 405:  # a write-only route: its own write answers
+            method, data = OWN_WRITES[route]
+            response = getattr(client, method)(path, data, content_type="application/json")
+        assert response.status_code in (200, 201), f"{path} gave {response.status_code}"
+        assert (
+            harbour.patient.display_name in response.content.decode()
+            or json.loads(response.content).get("items")
+            or json.loads(response.content).get("patient_id") == harbour.patient.pk
         ), path
 
 

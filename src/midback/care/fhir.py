@@ -19,6 +19,7 @@ from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActi
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.contactpoint import ContactPoint
+from fhir.resources.R4B.encounter import Encounter, EncounterParticipant
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.observation import Observation, ObservationComponent
@@ -34,7 +35,9 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.timing import Timing, TimingRepeat
 
+from midback.care.models import Visit
 from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.plans.cleaning import zone_or_utc
 from midback.practice.models import CheckIn, ExerciseLog, SessionLog
 
 LOINC = "http://loinc.org"
@@ -341,6 +344,40 @@ def _groc_response(
     )
 
 
+# A missed visit has no Encounter status of its own in R4 ("no-show" belongs to Appointment):
+# it is `cancelled`, and its type says the patient did not attend.
+ENCOUNTER_STATUS = {
+    "booked": "planned",
+    "attended": "finished",
+    "cancelled": "cancelled",
+    "missed": "cancelled",
+}
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+def _encounter(patient_ref: Reference, visit: Visit) -> Encounter:
+    types = [_midback_code(f"visit-{visit.kind}", f"{visit.get_kind_display()} visit")]
+    if visit.status == Visit.Status.MISSED:
+        types.append(_midback_code("did-not-attend", "Did not attend"))
+    return Encounter(
+        id=_id("visit", visit.pk),
+        identifier=[Identifier(system=_system("visit"), value=str(visit.pk))],
+        status=ENCOUNTER_STATUS[visit.status],
+        class_fhir=Coding(system=ACT_CODE, code="AMB", display="ambulatory"),
+        type=types,
+        subject=patient_ref,
+        participant=(
+            [EncounterParticipant(individual=Reference(display=visit.practitioner.display_name))]
+            if visit.practitioner
+            else None
+        ),
+        # In the clinic's zone, as the visit was booked: the same instant, readable as is.
+        period=Period(
+            start=visit.starts_at.astimezone(zone_or_utc(visit.patient.clinic.time_zone))
+        ),
+    )
+
+
 def patient_bundle(patient: Patient) -> Bundle:
     """Everything MidBack holds about the patient's care, as one FHIR Bundle."""
     resources: list[Resource] = []
@@ -373,6 +410,9 @@ def patient_bundle(patient: Patient) -> Bundle:
         stops.setdefault(ex.session_id, []).append(ex)
     for log in logs:
         resources.append(_session(subject, log, stops.get(log.pk, [])))
+    visits = Visit.objects.filter(patient=patient).select_related("practitioner", "patient__clinic")
+    for visit in visits:
+        resources.append(_encounter(subject, visit))
     return Bundle(
         id=_id("bundle", patient.pk),
         type="collection",

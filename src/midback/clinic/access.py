@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from midback.care.models import ClinicApiKey, WebhookEndpoint
+from midback.care.models import ClinicApiKey, Visit, WebhookEndpoint
 from midback.clinic.models import Patient, Program, ProgramTemplate, StaffMember
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
@@ -169,3 +169,35 @@ def get_template_for_key(key: ClinicApiKey, template_id: int | str) -> ProgramTe
     """The key's clinic's template, or None (the API names the field rather than answer 404)."""
     pk = _id_or_404(template_id, "template")
     return ProgramTemplate.objects.filter(pk=pk, clinic=key.clinic_id).first()
+
+
+def get_visit_for_staff(request: HttpRequest, patient: Patient, visit_id: int | str) -> Visit:
+    """One of this patient's visits, at the signed-in staff member's clinic, or 404."""
+    pk = _id_or_404(visit_id, "visit")
+    clinic = require_staff(request).clinic
+    visit = (
+        Visit.objects.select_related("practitioner")
+        .filter(pk=pk, patient=patient, patient__clinic=clinic)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+def get_visit_for_key(key: ClinicApiKey, visit_id: int | str) -> Visit:
+    pk = _id_or_404(visit_id, "visit")
+    visit = (
+        Visit.objects.select_related("patient__clinic", "practitioner")
+        .filter(pk=pk, patient__clinic=key.clinic_id)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+def get_practitioner_for_key(key: ClinicApiKey, staff_id: int | str) -> StaffMember | None:
+    """A staff member of the key's clinic, or None (the API names the field)."""
+    pk = _id_or_404(staff_id, "staff member")
+    return StaffMember.objects.filter(pk=pk, clinic=key.clinic_id).first()

@@ -20,7 +20,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -32,11 +32,17 @@ from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from midback.api import ErrorOut, error_response
-from midback.care.actions import do_admit_patient
+from midback.care.actions import VisitError, do_admit_patient, do_record_visit, do_update_visit
 from midback.care.auth import ClinicKey, api_key_of
 from midback.care.fhir import patient_bundle
-from midback.care.models import ClinicApiKey
-from midback.clinic.access import get_patient_for_key, get_program_for_key, get_template_for_key
+from midback.care.models import ClinicApiKey, Visit
+from midback.clinic.access import (
+    get_patient_for_key,
+    get_practitioner_for_key,
+    get_program_for_key,
+    get_template_for_key,
+    get_visit_for_key,
+)
 from midback.clinic.audit import audit
 from midback.clinic.models import Patient, Program, ProgramVersion
 from midback.clinic.programs import current_library
@@ -219,6 +225,24 @@ class CheckInOut(Schema):
     created_at: dt.datetime
 
 
+class VisitOut(Schema):
+    id: int
+    patient_id: int
+    practitioner_id: int | None
+    practitioner: str | None
+    starts_at: dt.datetime
+    kind: str
+    status: str
+    note: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class VisitPage(Schema):
+    items: list[VisitOut]
+    next_cursor: str | None
+
+
 class PatientPage(Schema):
     items: list[PatientOut]
     next_cursor: str | None
@@ -300,6 +324,21 @@ def _checkin(checkin: CheckIn) -> dict[str, Any]:
         "work_impact": checkin.work_impact,
         "work_hours_missed": float(hours) if hours is not None else None,
         "created_at": checkin.created_at,
+    }
+
+
+def _visit(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.pk,
+        "patient_id": visit.patient_id,
+        "practitioner_id": visit.practitioner_id,
+        "practitioner": visit.practitioner.display_name if visit.practitioner else None,
+        "starts_at": visit.starts_at,
+        "kind": visit.kind,
+        "status": visit.status,
+        "note": visit.note,
+        "created_at": visit.created_at,
+        "updated_at": visit.updated_at,
     }
 
 
@@ -426,6 +465,23 @@ def list_checkins(request: HttpRequest, params: Query[ListParams]) -> Any:
     except CursorError:
         return _bad_cursor(request)
     return {"items": [_checkin(c) for c in items], "next_cursor": cursor}
+
+
+@router.get(
+    "visits",
+    response={200: VisitPage, **READ_ERRORS},
+    summary="List visits (by when they were last changed)",
+)
+def list_visits(request: HttpRequest, params: Query[ListParams]) -> Any:
+    key = api_key_of(request)
+    rows = Visit.objects.select_related("practitioner").filter(patient__clinic=key.clinic_id)
+    if params.patient_id is not None:
+        rows = rows.filter(patient_id=params.patient_id)
+    try:
+        items, cursor = page(rows, "updated_at", params)
+    except CursorError:
+        return _bad_cursor(request)
+    return {"items": [_visit(v) for v in items], "next_cursor": cursor}
 
 
 @router.get(
@@ -561,3 +617,92 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
             "invite": {"url": url, "expires_at": invite.expires_at},
         },
     )
+
+
+KindName = Literal["assessment", "treatment", "review"]
+StatusName = Literal["booked", "attended", "cancelled", "missed"]
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
+
+
+class VisitIn(Schema):
+    """A visit booked ahead, or recorded afterwards with how it went."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: Instant = Field(description="ISO 8601 with its offset")
+    kind: KindName
+    status: StatusName = "booked"
+    practitioner_id: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
+    note: Annotated[str, BeforeValidator(_note), Field(max_length=1000)] = ""
+
+
+class VisitChange(Schema):
+    """What changes; anything left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: Instant | None = None
+    kind: KindName | None = None
+    status: StatusName | None = None
+    note: Annotated[str, BeforeValidator(_note), Field(max_length=1000)] | None = None
+
+
+WRITE_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+
+
+@router.post(
+    "patients/{patient_id}/visits",
+    response={201: VisitOut, **WRITE_ERRORS},
+    summary="Record a visit: booked ahead, or attended, cancelled or missed (read-write keys)",
+)
+def record_visit(request: HttpRequest, patient_id: int, payload: VisitIn) -> Any:
+    key = _writer(request)
+    patient = get_patient_for_key(key, patient_id)
+    practitioner = None
+    if payload.practitioner_id is not None:
+        practitioner = get_practitioner_for_key(key, payload.practitioner_id)
+        if practitioner is None:
+            return _refuse(
+                request, "no such practitioner in this clinic", "not_found", "practitioner_id"
+            )
+    try:
+        visit = do_record_visit(
+            request,
+            patient,
+            starts_at=payload.starts_at,
+            kind=payload.kind,
+            status=payload.status,
+            practitioner=practitioner,
+            note=payload.note,
+        )
+    except VisitError as exc:
+        return error_response(request, 422, str(exc), "invalid_visit")
+    return Status(201, _visit(visit))
+
+
+@router.patch(
+    "visits/{visit_id}",
+    response={200: VisitOut, **WRITE_ERRORS},
+    summary="Change a visit: mark it attended, cancelled or missed, or move it (read-write keys)",
+)
+def change_visit(request: HttpRequest, visit_id: int, payload: VisitChange) -> Any:
+    key = _writer(request)
+    visit = get_visit_for_key(key, visit_id)
+    try:
+        visit = do_update_visit(
+            request,
+            visit,
+            status=payload.status,
+            note=payload.note,
+            starts_at=payload.starts_at,
+            kind=payload.kind,
+        )
+    except VisitError as exc:
+        return error_response(request, 422, str(exc), "invalid_visit")
+    return _visit(visit)

@@ -98,3 +98,84 @@ def adherence_chart(days: list[tuple[dt.date, int, int]], title: str) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One check-in on the outcomes chart; `noticed` marks pain changed as patients notice."""
+
+    day: dt.date
+    pain: float | None
+    psfs: float | None
+    work: float | None
+    noticed: bool = False
+
+
+def outcome_chart(
+    rows: list[OutcomeRow], baseline: float | None, first: dt.date, last: dt.date, title: str
+) -> str:
+    """Check-in answers over time (0-10): pain, PSFS average and work impact, with the pain
+    baseline as a dashed line and a ring on each pain answer changed as patients notice."""
+    width, height, left, top, bottom = 640, 220, 34, 22, 28
+    span = max(1, (last - first).days)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - first).days / span
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / 10)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="oc-t" class="chart"><title id="oc-t">{escape(title)}</title>'
+    ]
+    for level in (0, 2, 4, 6, 8, 10):
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="{MUTED}">{level}</text>'
+        )
+    for day, anchor in ((first, "start"), (last, "end")):
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{day:%d %b}</text>'
+        )
+    if baseline is not None:
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(baseline):.1f}" y2="{y(baseline):.1f}" '
+            f'stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+    shown = [r for r in rows if first <= r.day <= last]
+    for attr, colour in (("work", MUTED), ("psfs", TEAL), ("pain", ACCENT)):
+        coords = [(x(r.day), y(value)) for r in shown if (value := getattr(r, attr)) is not None]
+        if len(coords) > 1:
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
+                'stroke-linejoin="round"/>'
+            )
+        parts.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
+        )
+    parts.extend(
+        f'<circle cx="{x(r.day):.1f}" cy="{y(r.pain):.1f}" r="7" fill="none" stroke="{NAVY}" '
+        'stroke-width="1.5"/>'
+        for r in shown
+        if r.noticed and r.pain is not None
+    )
+    legend = (("pain", ACCENT), ("activities (PSFS)", TEAL), ("work impact", MUTED))
+    lx = left
+    parts.append('<g font-size="12">')
+    for label, colour in legend:
+        parts.append(
+            f'<rect x="{lx}" y="4" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{lx + 15}" y="13" fill="{NAVY}">{escape(label)}</text>'
+        )
+        lx += 30 + 7 * len(label)
+    parts.append(
+        f'<circle cx="{lx + 5}" cy="9" r="6" fill="none" stroke="{NAVY}" stroke-width="1.5"/>'
+        f'<text x="{lx + 15}" y="13" fill="{NAVY}">change patients notice</text></g></svg>'
+    )
+    return "".join(parts)

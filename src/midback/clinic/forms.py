@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
 import zoneinfo
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from midback.care.actions import VISIT_NOTE_MAX
+from midback.care.models import Visit
 from midback.clinic.models import StaffMember
 from midback.clinic.validators import CleanInputForm
+from midback.plans.cleaning import zone_or_utc
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
@@ -128,3 +132,66 @@ class WebhookForm(CleanInputForm, forms.Form):
         help_text="MidBack sends signed events here: stops, red flags, check-ins, missed visits, "
         "program changes.",
     )
+
+
+class VisitForm(CleanInputForm, forms.Form):
+    """The next visit in one step: day and time in the clinic's zone, kind and practitioner."""
+
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    kind = forms.ChoiceField(label="Kind", choices=Visit.Kind.choices, initial=Visit.Kind.TREATMENT)
+    practitioner = forms.ModelChoiceField(
+        label="With",
+        queryset=StaffMember.objects.none(),
+        empty_label="(nobody yet)",
+        required=False,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=VISIT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, staff: StaffMember, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("practitioner", staff.pk)
+        super().__init__(*args, **kwargs)
+        self.zone = zone_or_utc(staff.clinic.time_zone)
+        field = self.fields["practitioner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = StaffMember.objects.filter(clinic=staff.clinic).order_by("display_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, at = data.get("day"), data.get("time")
+        if day is not None and at is not None:
+            try:
+                data["starts_at"] = clinic_moment(day, at, self.zone)
+            except ValueError as exc:
+                self.add_error("time", str(exc))
+        return data
+
+
+class VisitStatusForm(CleanInputForm, forms.Form):
+    """Mark a visit attended, cancelled or missed (or booked again), with a short note."""
+
+    status = forms.ChoiceField(choices=Visit.Status.choices)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=VISIT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def clinic_moment(day: dt.date, at: dt.time, zone: dt.tzinfo) -> dt.datetime:
+    """A wall-clock day and time in `zone` as an aware moment; a time the clocks skip is refused
+    (an hour that happens twice is taken the first time)."""
+    moment = dt.datetime.combine(day, at, tzinfo=zone)
+    back = moment.astimezone(dt.UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise ValueError(
+            f"{at:%H:%M} does not exist on {day.day} {day:%b %Y} in {zone}: the clocks go "
+            "forward then. Choose another time."
+        )
+    return moment

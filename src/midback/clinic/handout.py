@@ -356,8 +356,6 @@ def render_handout(
 
     Raises `ValueError` for an unknown paper size or a `seek_care` plan (it has no program).
     """
-    from weasyprint import HTML  # a 0.5 s import: only pay for it when a handout is made
-
     if paper not in PAPERS:
         raise ValueError(f"paper must be 'A4' or 'Letter', not {paper!r}")
     program = Plan.model_validate(plan)
@@ -377,7 +375,13 @@ def render_handout(
         practitioner=practitioner,
         clinical=clinical,
     )
-    html = render_to_string("clinic/handout.html", context)
+    return render_pdf(render_to_string("clinic/handout.html", context))
+
+
+def render_pdf(html: str) -> bytes:
+    """A printable HTML document (with its own `@page` and font-face rules) as PDF bytes."""
+    from weasyprint import HTML  # a 0.5 s import: only pay for it when a PDF is made
+
     pdf = HTML(string=html, base_url=str(_TEMPLATE_DIR)).write_pdf()
     assert pdf is not None  # write_pdf returns bytes when no target is given
     return bytes(pdf)

@@ -12,6 +12,7 @@ from midback.clinic.views import (
     patients,
     programs,
     staff,
+    visits,
 )
 
 app_name = "clinic"
@@ -130,6 +131,17 @@ urlpatterns = [
         name="apply_adjustment",
     ),
     path("clinic/patients/<int:patient_id>/handout.pdf", handout.handout_view, name="handout"),
+    path("clinic/patients/<int:patient_id>/visits/", visits.visit_add_view, name="visit_add"),
+    path(
+        "clinic/patients/<int:patient_id>/visits/<int:visit_id>/",
+        visits.visit_update_view,
+        name="visit_update",
+    ),
+    path(
+        "clinic/patients/<int:patient_id>/visits/<int:visit_id>/summary/",
+        visits.visit_summary_view,
+        name="visit_summary",
+    ),
     path(
         "clinic/patients/<int:patient_id>/export/",
         data.patient_export_view,

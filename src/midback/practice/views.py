@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
+from midback.care import visits
+from midback.care.outcomes import asks_global_change
 from midback.clinic.models import Patient
 from midback.plans import stop_reasons
+from midback.plans.cleaning import zone_or_utc
+from midback.plans.outcomes import GROC_WORDS
 from midback.practice import programs
 from midback.practice.accounts import (
     AccountForm,
@@ -49,6 +53,7 @@ from midback.practice.devices import (
 )
 from midback.practice.errors import LogError
 from midback.practice.models import CheckIn, DeviceSession, ExerciseLog
+from midback.practice.programs import zone_of
 from midback.practice.progress import progress_for
 from midback.practice.ratelimit import too_many, too_many_sign_ins
 from midback.practice.schemas import CheckInIn
@@ -133,6 +138,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "now": now,
         "version": version,
         "section": "today",
+        "next_visit": _next_visit(patient, now),
     }
     if version is not None:
         plan = programs.parse_plan(version.plan)
@@ -166,6 +172,22 @@ def today(request: HttpRequest) -> HttpResponse:
             ],
         )
     return render(request, "practice/today.html", context)
+
+
+def _next_visit(patient: Patient, now: datetime) -> dict[str, str] | None:
+    """The next visit in the patient's words and zone, with the clinic's time when the zones
+    differ."""
+    visit = visits.next_visit(patient, now)
+    if visit is None:
+        return None
+    mine = zone_of(patient)
+    clinic_zone = zone_or_utc(patient.clinic.time_zone)
+    shown = {"words": visits.visit_words(visit, mine), "kind": visit.get_kind_display()}
+    if str(mine) != str(clinic_zone):
+        shown["zone"] = str(mine)
+        shown["clinic_time"] = visits.when_words(visit.starts_at, clinic_zone)
+        shown["clinic_zone"] = str(clinic_zone)
+    return shown
 
 
 @patient_required
@@ -221,7 +243,7 @@ def _checkin_data(post: Any) -> dict[str, Any]:
             return value
 
     data: dict[str, Any] = {"id": post.get("id") or str(uuid.uuid4())}
-    for name in ("pain_now", "pain_worst", "work_impact", "work_hours_missed"):
+    for name in ("pain_now", "pain_worst", "global_change", "work_impact", "work_hours_missed"):
         if post.get(name, "").strip():
             data[name] = number(post[name])
     activities = []
@@ -266,6 +288,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"id": str(uuid.uuid4())}
+    ask_groc = asks_global_change(patient, timezone.now())
     last = CheckIn.objects.filter(patient=patient).first()
     if last is not None:
         # Same activities as last time, so the scores can be compared week to week.
@@ -292,6 +315,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "values": values,
             "errors": errors,
             "scale": range(11),
+            "ask_groc": ask_groc or "global_change" in values,
+            "groc_scale": [(n, GROC_WORDS[n]) for n in range(7, -8, -1)],
             "slots": [
                 {
                     "n": n,

@@ -20,14 +20,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from midback.care.actions import do_archive_patient
 from midback.care.assessing import assessment_for, proposed_plan
+from midback.care.models import Visit
+from midback.care.outcomes import outcome_changes
 from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
 from midback.clinic.actions import do_create_patient
 from midback.clinic.audit import audit
-from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
-from midback.clinic.forms import PatientForm
+from midback.clinic.charts import OutcomeRow, PainPoint, adherence_chart, outcome_chart, pain_chart
+from midback.clinic.forms import PatientForm, VisitForm, VisitStatusForm
 from midback.clinic.models import Patient, Program
 from midback.clinic.programs import clinical_notes, current_library
 from midback.plans.cleaning import zone_or_utc
+from midback.plans.outcomes import OutcomePoint, pain_verdict
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import RED_FLAGS, words
 from midback.practice.devices import do_create_invite
@@ -70,7 +73,18 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_patient_for_staff(request, patient_id)
+    return patient_page(request, get_patient_for_staff(request, patient_id))
+
+
+def patient_page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    visit_form: VisitForm | None = None,
+    status_form: tuple[int, VisitStatusForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The patient's page; a visit form that failed is shown again with its errors."""
     staff = require_staff(request)
     zone = zone_or_utc(patient.time_zone)
     today = timezone.localdate(timezone=zone)
@@ -107,6 +121,18 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     last_session = logs[0].started_at if logs else None
     last_active = max((t for t in (devices["seen"], last_session) if t), default=None)
+    started, outcome_points, outcome = outcome_changes(patient)
+    visits = list(
+        Visit.objects.filter(patient=patient).select_related("practitioner").order_by("-starts_at")
+    )
+    now = timezone.now()
+    upcoming = [v for v in reversed(visits) if v.starts_at >= now - dt.timedelta(hours=12)]
+    past = [v for v in visits if v.starts_at < now - dt.timedelta(hours=12)][:6]
+    for visit in (*upcoming, *past):
+        form = status_form[1] if status_form and status_form[0] == visit.pk else None
+        visit.status_form = form or VisitStatusForm(  # type: ignore[attr-defined]
+            initial={"status": visit.status, "note": visit.note}, prefix=f"v{visit.pk}"
+        )
     audit(request, patient.clinic, "read", patient, "patient page")
     return render(
         request,
@@ -131,7 +157,43 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "checkins": checkins,
             "pain_svg": pain_chart(points, first, today, "Pain before and after sessions, 28 days"),
             "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
+            "visit_form": visit_form or VisitForm(staff=staff),
+            "upcoming_visits": upcoming,
+            "past_visits": past,
+            "clinic_zone": staff.clinic.time_zone,
+            "outcome": outcome,
+            "outcome_svg": _outcome_svg(patient, started, outcome_points, today),
         },
+        status=status,
+    )
+
+
+def _outcome_svg(
+    patient: Patient, started: dt.date | None, points: list[OutcomePoint], today: dt.date
+) -> str:
+    if started is None or not points:
+        return ""
+    baseline = patient.baseline_pain
+    if baseline is None:
+        baseline = next((p.pain for p in points if p.pain is not None), None)
+    rows = [
+        OutcomeRow(
+            p.day,
+            p.pain,
+            float(avg) if (avg := p.psfs_average) is not None else None,
+            p.work,
+            noticed=baseline is not None
+            and p.pain is not None
+            and pain_verdict(baseline, p.pain) != "same",
+        )
+        for p in points
+    ]
+    return outcome_chart(
+        rows,
+        baseline,
+        started,
+        max(today, started + dt.timedelta(days=7)),
+        "Check-ins since the program started",
     )
 
 
