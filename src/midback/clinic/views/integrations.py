@@ -41,7 +41,14 @@ def integrations_view(request: HttpRequest) -> HttpResponse:
             _, shown_secret = do_add_webhook(request, owner, hook_form.cleaned_data["url"])
             hook_form = WebhookForm()
         except OutboundRefused as exc:
-            hook_form.add_error("url", f"This address {exc}.")
+            reason = str(exc)
+            hook_form.add_error(
+                "url",
+                f"The address {reason}."
+                if reason.startswith("must")
+                else f"{reason[0].upper()}{reason[1:]}: events go only to public https:// "
+                "addresses.",
+            )
     keys = ClinicApiKey.objects.filter(clinic=owner.clinic)
     endpoints = list(WebhookEndpoint.objects.filter(clinic=owner.clinic, removed_at=None))
     for endpoint in endpoints:
