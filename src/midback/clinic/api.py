@@ -77,7 +77,7 @@ def _iso_instant(value: object) -> object:
     )
 
 
-class ListParams(Schema):
+class ClinicListParams(Schema):
     model_config = ConfigDict(extra="forbid")
 
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the last page")
@@ -111,7 +111,7 @@ class CursorError(ValueError):
 
 
 def page(
-    rows: QuerySet[Any], field: str, params: ListParams, pk_type: type = int
+    rows: QuerySet[Any], field: str, params: ClinicListParams, pk_type: type = int
 ) -> tuple[list[Any], str | None]:
     """One page of `rows` ordered by (`field`, pk), after the cursor and from `updated_since`."""
     if params.updated_since is not None:
@@ -137,7 +137,7 @@ def _bad_cursor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scoped(rows: QuerySet[Any], key: ClinicApiKey, params: ListParams) -> QuerySet[Any]:
+def _scoped(rows: QuerySet[Any], key: ClinicApiKey, params: ClinicListParams) -> QuerySet[Any]:
     rows = rows.filter(clinic=key.clinic_id)
     if params.patient_id is not None:
         rows = rows.filter(patient_id=params.patient_id)
@@ -147,7 +147,7 @@ def _scoped(rows: QuerySet[Any], key: ClinicApiKey, params: ListParams) -> Query
 # Schemas -------------------------------------------------------------------------------------
 
 
-class PatientOut(Schema):
+class ClinicPatientOut(Schema):
     id: int
     display_name: str
     email: str
@@ -161,7 +161,7 @@ class PatientOut(Schema):
     program_id: int | None
 
 
-class VersionOut(Schema):
+class ClinicVersionOut(Schema):
     id: int
     program_id: int
     patient_id: int
@@ -174,15 +174,15 @@ class VersionOut(Schema):
     intake: dict[str, Any] | None
 
 
-class ProgramOut(Schema):
+class ClinicProgramOut(Schema):
     id: int
     patient_id: int
     created_at: dt.datetime
     updated_at: dt.datetime | None = Field(description="when its current version was made")
-    current: VersionOut | None
+    current: ClinicVersionOut | None
 
 
-class ExerciseLogOut(Schema):
+class ClinicExerciseLogOut(Schema):
     id: uuid.UUID
     exercise: str
     sets_done: int
@@ -194,7 +194,7 @@ class ExerciseLogOut(Schema):
     note: str
 
 
-class SessionLogOut(Schema):
+class ClinicSessionLogOut(Schema):
     id: uuid.UUID
     patient_id: int
     program_version_id: int
@@ -208,10 +208,10 @@ class SessionLogOut(Schema):
     completed: bool
     stopped: bool
     received_at: dt.datetime
-    exercises: list[ExerciseLogOut]
+    exercises: list[ClinicExerciseLogOut]
 
 
-class CheckInOut(Schema):
+class ClinicCheckInOut(Schema):
     id: uuid.UUID
     patient_id: int
     day: dt.date
@@ -225,7 +225,7 @@ class CheckInOut(Schema):
     created_at: dt.datetime
 
 
-class VisitOut(Schema):
+class ClinicVisitOut(Schema):
     id: int
     patient_id: int
     practitioner_id: int | None
@@ -238,33 +238,33 @@ class VisitOut(Schema):
     updated_at: dt.datetime
 
 
-class VisitPage(Schema):
-    items: list[VisitOut]
+class ClinicVisitPage(Schema):
+    items: list[ClinicVisitOut]
     next_cursor: str | None
 
 
-class PatientPage(Schema):
-    items: list[PatientOut]
+class ClinicPatientPage(Schema):
+    items: list[ClinicPatientOut]
     next_cursor: str | None
 
 
-class ProgramPage(Schema):
-    items: list[ProgramOut]
+class ClinicProgramPage(Schema):
+    items: list[ClinicProgramOut]
     next_cursor: str | None
 
 
-class VersionPage(Schema):
-    items: list[VersionOut]
+class ClinicVersionPage(Schema):
+    items: list[ClinicVersionOut]
     next_cursor: str | None
 
 
-class SessionLogPage(Schema):
-    items: list[SessionLogOut]
+class ClinicSessionLogPage(Schema):
+    items: list[ClinicSessionLogOut]
     next_cursor: str | None
 
 
-class CheckInPage(Schema):
-    items: list[CheckInOut]
+class ClinicCheckInPage(Schema):
+    items: list[ClinicCheckInOut]
     next_cursor: str | None
 
 
@@ -353,10 +353,10 @@ def _program_ids(patients: list[Patient]) -> dict[int, int]:
 
 @router.get(
     "patients",
-    response={200: PatientPage, **READ_ERRORS},
+    response={200: ClinicPatientPage, **READ_ERRORS},
     summary="List the clinic's patients (oldest change first)",
 )
-def list_patients(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_patients(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     rows = Patient.objects.filter(clinic=key.clinic_id)
     if params.patient_id is not None:
@@ -371,7 +371,7 @@ def list_patients(request: HttpRequest, params: Query[ListParams]) -> Any:
 
 @router.get(
     "patients/{patient_id}",
-    response={200: PatientOut, **READ_ERRORS},
+    response={200: ClinicPatientOut, **READ_ERRORS},
     summary="Read one patient",
 )
 def read_patient(request: HttpRequest, patient_id: int) -> Any:
@@ -381,10 +381,10 @@ def read_patient(request: HttpRequest, patient_id: int) -> Any:
 
 @router.get(
     "programs",
-    response={200: ProgramPage, **READ_ERRORS},
+    response={200: ClinicProgramPage, **READ_ERRORS},
     summary="List programs, each with its current version (by when that version was made)",
 )
-def list_programs(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_programs(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     rows = _scoped(Program.objects.select_related("current__author"), key, params)
     try:
@@ -396,7 +396,7 @@ def list_programs(request: HttpRequest, params: Query[ListParams]) -> Any:
 
 @router.get(
     "programs/{program_id}",
-    response={200: ProgramOut, **READ_ERRORS},
+    response={200: ClinicProgramOut, **READ_ERRORS},
     summary="Read one program and its current version",
 )
 def read_program(request: HttpRequest, program_id: int) -> Any:
@@ -405,10 +405,10 @@ def read_program(request: HttpRequest, program_id: int) -> Any:
 
 @router.get(
     "program-versions",
-    response={200: VersionPage, **READ_ERRORS},
+    response={200: ClinicVersionPage, **READ_ERRORS},
     summary="List every program version (versions never change once made)",
 )
-def list_versions(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_versions(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     rows = ProgramVersion.objects.select_related("author").filter(clinic=key.clinic_id)
     rows = rows.annotate(patient_id=F("program__patient_id"))
@@ -423,10 +423,10 @@ def list_versions(request: HttpRequest, params: Query[ListParams]) -> Any:
 
 @router.get(
     "session-logs",
-    response={200: SessionLogPage, **READ_ERRORS},
+    response={200: ClinicSessionLogPage, **READ_ERRORS},
     summary="List session logs with their exercise logs (by when they were received)",
 )
-def list_session_logs(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_session_logs(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     try:
         items, cursor = page(
@@ -441,9 +441,11 @@ def list_session_logs(request: HttpRequest, params: Query[ListParams]) -> Any:
     for log in items:
         out.append(
             {
-                **{f: getattr(log, f) for f in SessionLogOut.model_fields if f != "exercises"},
+                **{
+                    f: getattr(log, f) for f in ClinicSessionLogOut.model_fields if f != "exercises"
+                },
                 "exercises": [
-                    {f: getattr(e, f) for f in ExerciseLogOut.model_fields}
+                    {f: getattr(e, f) for f in ClinicExerciseLogOut.model_fields}
                     for e in exercises[log.pk]
                 ],
             }
@@ -453,10 +455,10 @@ def list_session_logs(request: HttpRequest, params: Query[ListParams]) -> Any:
 
 @router.get(
     "checkins",
-    response={200: CheckInPage, **READ_ERRORS},
+    response={200: ClinicCheckInPage, **READ_ERRORS},
     summary="List weekly check-ins (by when they were received)",
 )
-def list_checkins(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_checkins(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     try:
         items, cursor = page(
@@ -469,10 +471,10 @@ def list_checkins(request: HttpRequest, params: Query[ListParams]) -> Any:
 
 @router.get(
     "visits",
-    response={200: VisitPage, **READ_ERRORS},
+    response={200: ClinicVisitPage, **READ_ERRORS},
     summary="List visits (by when they were last changed)",
 )
-def list_visits(request: HttpRequest, params: Query[ListParams]) -> Any:
+def list_visits(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     rows = Visit.objects.select_related("practitioner").filter(patient__clinic=key.clinic_id)
     if params.patient_id is not None:
@@ -525,7 +527,7 @@ def _note(value: object) -> object:
     return clean_text(value) if isinstance(value, str) else value
 
 
-class PatientIn(Schema):
+class ClinicPatientIn(Schema):
     """A new patient, their program (tailored from the intake, or a clinic template scheduled
     for the intake) and an invite link for their phone."""
 
@@ -546,15 +548,15 @@ class PatientIn(Schema):
     note_to_patient: Annotated[str, BeforeValidator(_note), Field(max_length=2000)] = ""
 
 
-class InviteOut(Schema):
+class ClinicInviteOut(Schema):
     url: str
     expires_at: dt.datetime
 
 
-class AdmittedOut(Schema):
-    patient: PatientOut
-    program: ProgramOut
-    invite: InviteOut
+class ClinicAdmittedOut(Schema):
+    patient: ClinicPatientOut
+    program: ClinicProgramOut
+    invite: ClinicInviteOut
 
 
 def _refuse(
@@ -565,10 +567,10 @@ def _refuse(
 
 @router.post(
     "patients",
-    response={201: AdmittedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: ClinicAdmittedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Add a patient with a program and a single-use invite link (read-write keys)",
 )
-def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
+def create_patient(request: HttpRequest, payload: ClinicPatientIn) -> Any:
     key = _writer(request)
     data = payload
     try:
@@ -624,7 +626,7 @@ StatusName = Literal["booked", "attended", "cancelled", "missed"]
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 
 
-class VisitIn(Schema):
+class ClinicVisitIn(Schema):
     """A visit booked ahead, or recorded afterwards with how it went."""
 
     model_config = ConfigDict(extra="forbid")
@@ -636,7 +638,7 @@ class VisitIn(Schema):
     note: Annotated[str, BeforeValidator(_note), Field(max_length=1000)] = ""
 
 
-class VisitChange(Schema):
+class ClinicVisitChange(Schema):
     """What changes; anything left out stays as it is."""
 
     model_config = ConfigDict(extra="forbid")
@@ -658,10 +660,10 @@ WRITE_ERRORS: dict[int, Any] = {
 
 @router.post(
     "patients/{patient_id}/visits",
-    response={201: VisitOut, **WRITE_ERRORS},
+    response={201: ClinicVisitOut, **WRITE_ERRORS},
     summary="Record a visit: booked ahead, or attended, cancelled or missed (read-write keys)",
 )
-def record_visit(request: HttpRequest, patient_id: int, payload: VisitIn) -> Any:
+def record_visit(request: HttpRequest, patient_id: int, payload: ClinicVisitIn) -> Any:
     key = _writer(request)
     patient = get_patient_for_key(key, patient_id)
     practitioner = None
@@ -688,10 +690,10 @@ def record_visit(request: HttpRequest, patient_id: int, payload: VisitIn) -> Any
 
 @router.patch(
     "visits/{visit_id}",
-    response={200: VisitOut, **WRITE_ERRORS},
+    response={200: ClinicVisitOut, **WRITE_ERRORS},
     summary="Change a visit: mark it attended, cancelled or missed, or move it (read-write keys)",
 )
-def change_visit(request: HttpRequest, visit_id: int, payload: VisitChange) -> Any:
+def change_visit(request: HttpRequest, visit_id: int, payload: ClinicVisitChange) -> Any:
     key = _writer(request)
     visit = get_visit_for_key(key, visit_id)
     try:
