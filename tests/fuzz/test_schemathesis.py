@@ -157,3 +157,23 @@ def test_it_rejects_a_number_as_a_day(signed_in_patient: Patient) -> None:
 def test_its_schema_refs_all_resolve() -> None:
     text = Client().get("/api/openapi.json").content.decode()
     assert '"#/$defs/' not in text
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    # The OpenAPI components are keyed by class name: a second ProgramOut silently replaced the
+    # patient app's, and /me/program was then checked against the clinic API's schema.
+    from ninja import Schema
+
+    found: dict[str, str] = {}
+    clashes = []
+    todo = list(Schema.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if not cls.__module__.startswith("midback.") or cls.__name__.startswith("_"):
+            continue  # private bases never appear in the schema on their own
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in found and found[cls.__name__] != where:
+            clashes.append(f"{found[cls.__name__]} and {where}")
+        found.setdefault(cls.__name__, where)
+    assert clashes == []
