@@ -32,7 +32,7 @@ from midback.care.events import emit
 from midback.care.integrations import do_add_webhook
 from midback.care.models import WebhookDelivery, WebhookEndpoint
 from midback.care.outbound import OutboundRefused
-from midback.clinic.actions import do_save_program
+from midback.clinic.actions import do_record_red_flags, do_save_program
 from midback.reminders.webhooks import BACKOFF_FIRST, MAX_ATTEMPTS, WebhookSender
 from tests.clinic.conftest import Side, make_side
 from tests.conftest import Clock
@@ -437,3 +437,16 @@ def test_a_killed_worker_repeats_at_most_the_events_in_flight_with_the_same_ids(
     assert all(len(b) == 1 for b in bodies.values()), "a repeat is the same event"
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
     print(f"events delivered twice after SIGKILL: {len(repeated)} of {len(ids)}")
+
+
+def test_red_flags_answered_at_an_intake_are_sent_once(harbour: Side) -> None:
+    WebhookEndpoint.objects.create(clinic=harbour.clinic, url="https://a.example/", secret="s")
+    do_record_red_flags(None, harbour.patient, ["chest_pain"])
+    do_record_red_flags(None, harbour.patient, ["chest_pain"])  # nothing new
+    do_record_red_flags(None, harbour.patient, ["chest_pain", "breathlessness"])
+    events = [json.loads(r.body) for r in WebhookDelivery.objects.order_by("created_at", "pk")]
+    assert [(e["type"], e["data"]["source"], e["data"]["flags"]) for e in events] == [
+        ("red_flag.raised", "intake", ["chest_pain"]),
+        ("red_flag.raised", "intake", ["breathlessness"]),
+    ]
+    assert events[1]["data"]["flag_words"] == ["Breathlessness"]

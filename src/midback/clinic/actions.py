@@ -88,12 +88,15 @@ def do_save_program(
     program.save(update_fields=["current"])
     if intake is not None:
         # A new intake without red flags clears the old ones: the dashboard shows the latest.
+        known = set(patient.red_flags or [])
         patient.red_flags = list(intake.get("red_flags", []))
         if patient.baseline_pain is None:
             patient.baseline_pain = intake.get("pain_now")
         patient.save(update_fields=["baseline_pain", "red_flags"])
-    if intake is not None:
-        emit_red_flags(patient.clinic_id, patient.pk, list(intake.get("red_flags", [])))
+        # Only flags newly answered yes are news to the clinic's systems.
+        emit_red_flags(
+            patient.clinic_id, patient.pk, [f for f in patient.red_flags if f not in known]
+        )
     emit(
         patient.clinic_id,
         "program.changed",
@@ -115,9 +118,10 @@ def do_save_program(
 @transaction.atomic
 def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: list[str]) -> None:
     """Keep the red flags the patient answered yes to, so the dashboard puts them first."""
+    known = set(patient.red_flags or [])
     patient.red_flags = flags
     patient.save(update_fields=["red_flags"])
-    emit_red_flags(patient.clinic_id, patient.pk, flags)
+    emit_red_flags(patient.clinic_id, patient.pk, [f for f in flags if f not in known])
     audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")
 
 
