@@ -294,7 +294,11 @@ def test_events_arrive_signed_and_the_recipe_verifies_them(
     endpoint = registered(harbour, receiver)
     for pain in (3, 4, 5):
         with transaction.atomic():
-            emit(harbour.clinic.pk, "checkin.recorded", {"patient_id": 1, "pain_now": pain})
+            emit(
+                harbour.clinic.pk,
+                "checkin.recorded",
+                {"patient_id": harbour.patient.pk, "pain_now": pain},
+            )
     sender = WebhookSender("test")
     try:
         counts = send_all(sender)
@@ -337,7 +341,7 @@ def test_a_failing_receiver_gets_the_same_event_again_after_a_backoff(
     registered(harbour, receiver)
     receiver.answers = [500, 503]
     with transaction.atomic():
-        event_id = emit(harbour.clinic.pk, "program.changed", {"patient_id": 1})
+        event_id = emit(harbour.clinic.pk, "program.changed", {"patient_id": harbour.patient.pk})
     sender = WebhookSender("test")
     try:
         start = clock.now
@@ -363,7 +367,7 @@ def test_an_endpoint_that_never_answers_ends_failed_after_the_last_attempt(
 ) -> None:
     WebhookEndpoint.objects.create(clinic=harbour.clinic, url="http://127.0.0.1:9/x", secret="s")
     with transaction.atomic():
-        emit(harbour.clinic.pk, "program.changed", {"patient_id": 1})
+        emit(harbour.clinic.pk, "program.changed", {"patient_id": harbour.patient.pk})
     sender = WebhookSender("test")
     try:
         for _ in range(MAX_ATTEMPTS):
