@@ -74,7 +74,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "error"
     )
     return error_response(request, exc.status_code, str(exc), code)
@@ -98,6 +98,13 @@ def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.path.startswith("/api/v1/clinic/"):
+        return error_response(
+            request,
+            401,
+            "Send a live clinic API key as 'Authorization: Bearer <key>'",
+            "unauthorized",
+        )
     return error_response(request, 401, "Sign in first", "unauthorized")
 
 
@@ -125,6 +132,7 @@ class ApiMethodNotAllowedMiddleware:
 
 
 def _register_routers() -> None:
+    from midback.clinic.api import router as clinic_router
     from midback.core.api import router as plans_router
     from midback.core.library_api import router as content_router
     from midback.practice.api import router as practice_router
@@ -134,6 +142,7 @@ def _register_routers() -> None:
     api.add_router("/v1/", plans_router)
     api.add_router("/v1/me/", practice_router)
     api.add_router("/v1/me/", reminders_router)
+    api.add_router("/v1/clinic/", clinic_router)
 
 
 _register_routers()

@@ -95,6 +95,9 @@ CACHES = {
 # Addresses of reverse proxies whose X-Forwarded-For is believed (the client is the address the
 # nearest trusted proxy saw). Empty: the connection's own address is the client.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+# Webhook endpoints on this machine's loopback addresses (plain http:// too): tests and
+# benchmarks only. Private and other special addresses are refused whatever this says.
+WEBHOOK_ALLOW_LOOPBACK = envbool("WEBHOOK_ALLOW_LOOPBACK", False)
 # The dashboard's covering index is PostgreSQL-only by design; SQLite just skips it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 

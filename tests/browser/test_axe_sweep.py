@@ -30,6 +30,7 @@ CLINIC = [
     "/clinic/exercises/new/",
     "/clinic/staff/",
     "/clinic/audit/",
+    "/clinic/integrations/",
     "/clinic/account/",
     "/clinic/account/password/",
     "/clinic/patients/{patient}/program/versions/1/",

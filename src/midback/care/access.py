@@ -16,7 +16,15 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from midback.care.devices import get_patient_for_device
-from midback.care.models import Patient, ProgramTemplate, StaffMember, Visit
+from midback.care.models import (
+    ClinicApiKey,
+    Patient,
+    Program,
+    ProgramTemplate,
+    StaffMember,
+    Visit,
+    WebhookEndpoint,
+)
 from midback.content.models import Exercise
 from midback.plans.cleaning import zone_or_utc
 
@@ -140,6 +148,56 @@ def get_exercise_for_viewer(request: HttpRequest, slug: str) -> Exercise:
     raise Http404(f"No exercise with slug '{slug}'")
 
 
+def get_api_key_for_owner(request: HttpRequest, key_id: int | str) -> ClinicApiKey:
+    owner = require_staff(request)
+    pk = _id_or_404(key_id, "key")
+    key = ClinicApiKey.objects.select_related("clinic").filter(pk=pk, clinic=owner.clinic).first()
+    if key is None or not owner.is_owner:
+        raise Http404("No such key")
+    return key
+
+
+def get_webhook_for_owner(request: HttpRequest, endpoint_id: int | str) -> WebhookEndpoint:
+    owner = require_staff(request)
+    pk = _id_or_404(endpoint_id, "webhook")
+    endpoint = (
+        WebhookEndpoint.objects.select_related("clinic").filter(pk=pk, clinic=owner.clinic).first()
+    )
+    if endpoint is None or not owner.is_owner:
+        raise Http404("No such webhook")
+    return endpoint
+
+
+# The clinic API: the caller is a clinic API key (`care.auth.ClinicKey`), and the key's clinic
+# is the only one it reaches.
+
+
+def get_patient_for_key(key: ClinicApiKey, patient_id: int | str) -> Patient:
+    pk = _id_or_404(patient_id, "patient")
+    patient = Patient.objects.select_related("clinic").filter(pk=pk, clinic=key.clinic_id).first()
+    if patient is None:
+        raise Http404("No such patient")
+    return patient
+
+
+def get_program_for_key(key: ClinicApiKey, program_id: int | str) -> Program:
+    pk = _id_or_404(program_id, "program")
+    program = (
+        Program.objects.select_related("current", "current__author")
+        .filter(pk=pk, clinic=key.clinic_id)
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program")
+    return program
+
+
+def get_template_for_key(key: ClinicApiKey, template_id: int | str) -> ProgramTemplate | None:
+    """The key's clinic's template, or None (the API names the field rather than answer 404)."""
+    pk = _id_or_404(template_id, "template")
+    return ProgramTemplate.objects.filter(pk=pk, clinic=key.clinic_id).first()
+
+
 def get_visit_for_staff(request: HttpRequest, patient: Patient, visit_id: int | str) -> Visit:
     """One of this patient's visits, at the signed-in staff member's clinic, or 404."""
     pk = _id_or_404(visit_id, "visit")
@@ -152,3 +210,21 @@ def get_visit_for_staff(request: HttpRequest, patient: Patient, visit_id: int | 
     if visit is None:
         raise Http404("No such visit")
     return visit
+
+
+def get_visit_for_key(key: ClinicApiKey, visit_id: int | str) -> Visit:
+    pk = _id_or_404(visit_id, "visit")
+    visit = (
+        Visit.objects.select_related("patient__clinic", "practitioner")
+        .filter(pk=pk, patient__clinic=key.clinic_id)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+def get_practitioner_for_key(key: ClinicApiKey, staff_id: int | str) -> StaffMember | None:
+    """A staff member of the key's clinic, or None (the API names the field)."""
+    pk = _id_or_404(staff_id, "staff member")
+    return StaffMember.objects.filter(pk=pk, clinic=key.clinic_id).first()

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from midback.care.audit import audit
 from midback.care.devices import digest, new_secret
+from midback.care.events import emit, emit_red_flags
 from midback.care.models import (
     AuditEvent,
     Clinic,
@@ -371,10 +372,26 @@ def do_save_program(
     program.save(update_fields=["current"])
     if intake is not None:
         # A new intake without red flags clears the old ones: the dashboard shows the latest.
+        known = set(patient.red_flags or [])
         patient.red_flags = list(intake.get("red_flags", []))
         if patient.baseline_pain is None:
             patient.baseline_pain = intake.get("pain_now")
         patient.save(update_fields=["baseline_pain", "red_flags"])
+        # Only flags newly answered yes are news to the clinic's systems.
+        emit_red_flags(
+            patient.clinic_id, patient.pk, [f for f in patient.red_flags if f not in known]
+        )
+    emit(
+        patient.clinic_id,
+        "program.changed",
+        {
+            "patient_id": patient.pk,
+            "program_id": program.pk,
+            "version": number,
+            "reason": version.reason,
+            "author": author.display_name if author else None,
+        },
+    )
     detail = f"program v{number}: {reason}"
     if clinical_reasons:
         detail += " · clinical reasons: " + " · ".join(clinical_reasons)
@@ -386,8 +403,10 @@ def do_save_program(
 @transaction.atomic
 def do_record_red_flags(request: HttpRequest | None, patient: Patient, flags: list[str]) -> None:
     """Keep the red flags the patient answered yes to, so the dashboard puts them first."""
+    known = set(patient.red_flags or [])
     patient.red_flags = flags
     patient.save(update_fields=["red_flags"])
+    emit_red_flags(patient.clinic_id, patient.pk, [f for f in flags if f not in known])
     audit(request, patient.clinic, "update", patient, f"red flags: {', '.join(flags)}")
 
 
@@ -500,6 +519,30 @@ def do_delete_template(request: HttpRequest | None, template: ProgramTemplate) -
     template.delete()
 
 
+@transaction.atomic
+def do_admit_patient(
+    request: HttpRequest | None,
+    clinic: Clinic,
+    *,
+    display_name: str,
+    time_zone: str,
+    email: str,
+    plan: dict[str, Any],
+    intake: dict[str, Any],
+    reason: str,
+    note: str = "",
+) -> tuple[Patient, ProgramVersion, Invite, str]:
+    """A new patient with their first program and an invite link, all or nothing (the clinic
+    API's one-step admission). The invite's code is returned once, its hash kept."""
+    from midback.care.actions import do_create_patient, do_save_program
+    from midback.care.devices import do_create_invite
+
+    patient = do_create_patient(request, clinic, display_name, time_zone, email)
+    version = do_save_program(request, patient, plan, reason=reason, intake=intake, note=note)
+    invite, code = do_create_invite(request, patient)
+    return patient, version, invite, code
+
+
 def _check_visit(
     patient: Patient,
     practitioner: StaffMember | None,
@@ -605,6 +648,18 @@ def do_update_visit(
     if not changes:
         return visit
     visit.save()
+    if "status" in changes and visit.status == Visit.Status.MISSED:
+        emit(
+            visit.patient.clinic_id,
+            "visit.missed",
+            {
+                "patient_id": visit.patient_id,
+                "visit_id": visit.pk,
+                "starts_at": _iso(visit.starts_at),
+                "kind": visit.kind,
+                "note": visit.note,
+            },
+        )
     audit(
         request,
         visit.patient.clinic,
@@ -613,4 +668,26 @@ def do_update_visit(
         f"visit {visit.status}" if "status" in changes else "visit changed",
         changes=changes,
     )
+    return visit
+
+
+@transaction.atomic
+def do_record_visit(
+    request: HttpRequest | None,
+    patient: Patient,
+    *,
+    starts_at: datetime,
+    kind: str,
+    status: str = Visit.Status.BOOKED,
+    practitioner: StaffMember | None = None,
+    note: str = "",
+) -> Visit:
+    """A visit booked ahead, or one recorded afterwards as attended, cancelled or missed (the
+    clinic API's one call): all or nothing."""
+    _check_visit(patient, practitioner, starts_at, kind, status, note)
+    visit = do_add_visit(
+        request, patient, starts_at=starts_at, kind=kind, practitioner=practitioner, note=note
+    )
+    if status != Visit.Status.BOOKED:
+        visit = do_update_visit(request, visit, status=status)
     return visit

@@ -14,6 +14,9 @@ from midback.care.models import AuditEvent, Clinic
 def actor_of(request: HttpRequest | None) -> str:
     if request is None:
         return "system"
+    key = getattr(request, "clinic_api_key", None)
+    if key is not None:
+        return f"apikey:{key.pk} {key.name}"[:160]
     patient = getattr(request, "patient", None)
     if patient is not None:
         return f"patient:{patient.pk}"

@@ -20,6 +20,7 @@ from midback.care.audit import audit
 from midback.care.clinics import self_guided_clinic
 from midback.care.devices import do_start_device_session, patient_zone
 from midback.care.errors import LogError
+from midback.care.events import emit, emit_stops
 from midback.care.login import throttled_login
 from midback.care.models import (
     CheckIn,
@@ -135,6 +136,13 @@ def do_record_session(
                 )
                 for e in data.exercises
             )
+            emit_stops(
+                patient.clinic_id,
+                patient.pk,
+                log.pk,
+                log.block_day,
+                [(e.exercise, e.stop_reason, e.note) for e in data.exercises if e.stopped],
+            )
             detail = "stopped" if log.stopped else ("completed" if log.completed else "partial")
             audit(request, patient.clinic, "create", log, f"session log, {detail}")
             refresh_patient_day(patient.clinic_id, patient.pk, log.block_day)
@@ -181,6 +189,22 @@ def do_record_checkin(
                 if data.work_hours_missed is None
                 else Decimal(str(round(data.work_hours_missed, 1)))
             ),
+        )
+        emit(
+            patient.clinic_id,
+            "checkin.recorded",
+            {
+                "patient_id": patient.pk,
+                "checkin_id": str(checkin.pk),
+                "day": str(checkin.day),
+                "pain_now": checkin.pain_now,
+                "pain_worst": checkin.pain_worst,
+                "pain_average": checkin.pain_average,
+                "activities": checkin.activities,
+                "global_change": checkin.global_change,
+                "work_impact": checkin.work_impact,
+                "work_hours_missed": data.work_hours_missed,
+            },
         )
         audit(request, patient.clinic, "create", checkin, "weekly check-in")
     return checkin, True

@@ -127,6 +127,26 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
+class ApiKeyForm(CleanInputForm, forms.Form):
+    name = forms.CharField(
+        label="What the key is for", max_length=80, help_text="e.g. the practice system's name"
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=[("read", "Read only"), ("read_write", "Read and write (add patients)")],
+        initial="read",
+    )
+
+
+class WebhookForm(CleanInputForm, forms.Form):
+    url = forms.CharField(
+        label="Address (https://)",
+        max_length=500,
+        help_text="MidBack sends signed events here: stops, red flags, check-ins, missed visits, "
+        "program changes.",
+    )
+
+
 class VisitForm(CleanInputForm, forms.Form):
     """The next visit in one step: day and time in the clinic's zone, kind and practitioner."""
 

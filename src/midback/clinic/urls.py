@@ -8,6 +8,7 @@ from midback.clinic.views import (
     exercises,
     followup,
     handout,
+    integrations,
     patients,
     programs,
     staff,
@@ -56,6 +57,17 @@ urlpatterns = [
     path("clinic/staff/", staff.staff_view, name="staff"),
     path("clinic/staff/<int:staff_id>/remove/", staff.remove_staff_view, name="remove_staff"),
     path("clinic/audit/", staff.audit_view, name="audit"),
+    path("clinic/integrations/", integrations.integrations_view, name="integrations"),
+    path(
+        "clinic/integrations/keys/<int:key_id>/revoke/",
+        integrations.revoke_key_view,
+        name="revoke_key",
+    ),
+    path(
+        "clinic/integrations/webhooks/<int:endpoint_id>/remove/",
+        integrations.remove_webhook_view,
+        name="remove_webhook",
+    ),
     path("clinic/export/", data.clinic_export_view, name="clinic_export"),
     path("clinic/templates/", programs.template_list_view, name="templates"),
     path("clinic/exercises/", exercises.exercise_list_view, name="exercises"),
@@ -151,6 +163,11 @@ urlpatterns = [
         "clinic/patients/<int:patient_id>/export/",
         data.patient_export_view,
         name="patient_export",
+    ),
+    path(
+        "clinic/patients/<int:patient_id>/fhir.json",
+        data.patient_fhir_view,
+        name="patient_fhir",
     ),
     path(
         "clinic/patients/<int:patient_id>/erase/",

@@ -37,10 +37,10 @@ from icalendar import Calendar
 
 from midback.care import calendars
 from midback.care.models import CalendarLink, Patient
+from midback.care.outbound import OutboundRefused, check_url, guarded_create_connection
 from midback.env import envint
 from midback.reminders.actions import bump_calendar_revision, sync_patient, zone_of
 from midback.reminders.conf import conf
-from midback.reminders.outbound import OutboundRefused, check_url, guarded_create_connection
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The reminder worker: claims due reminders with a lease, sends them, marks them. What it promises:
+"""The reminder worker: claims due reminders with a lease, sends them, marks them (and, beside
+them, the clinic's webhook events: `webhooks.py`, same design). What it promises:
 
 - **Each reminder is claimed by one worker at a time.** A claim sets `status=claimed`, a unique
   lease token and `lease_until`. On PostgreSQL the candidates are picked with
@@ -71,6 +72,7 @@ from midback.reminders.models import PushSubscription, Reminder
 from midback.reminders.push import PushResult, PushSender
 from midback.reminders.schedule import block_id
 from midback.reminders.vapid import vapid_keys
+from midback.reminders.webhooks import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,9 @@ class Stats:
     lost_lease: int = 0
     dropped_subscriptions: int = 0
     skipped: int = 0  # nudges no longer needed (the break was logged, snoozed or skipped)
+    events_delivered: int = 0
+    events_retried: int = 0
+    events_failed: int = 0
 
     def add(self, other: Stats) -> None:
         for name in self.__dataclass_fields__:
@@ -139,6 +144,9 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="push")
         self._mail = threading.local()
         self.stopping = False
+        self.webhooks = WebhookSender(
+            self.name, concurrency=concurrency, lease=self.conf.lease, now=now
+        )
 
     @property
     def sender(self) -> PushSender:
@@ -153,6 +161,7 @@ class Worker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self.webhooks.close()
 
     # Claiming ----------------------------------------------------------------------------------
 
@@ -416,10 +425,16 @@ class Worker:
                 sync_all(self.now())
                 next_schedule = clock.monotonic() + schedule_every
             stats = self.run_once()
+            events = self.webhooks.run_once()
+            stats.events_delivered += events["delivered"]
+            stats.events_retried += events["retried"]
+            stats.events_failed += events["failed"]
+            stats.lost_lease += events["lost_lease"]
             total.add(stats)
-            if on_batch is not None and stats.claimed:
+            busy = stats.claimed or events["claimed"]
+            if on_batch is not None and busy:
                 on_batch(stats)
-            if stats.claimed:
+            if busy:
                 continue
             if until_idle and not self._anything_left():
                 break
@@ -429,7 +444,10 @@ class Worker:
     def _anything_left(self) -> bool:
         """Reminders due now or held by a (possibly dead) worker whose lease has not ended yet."""
         now = self.now()
-        return Reminder.objects.filter(
-            Q(status=Reminder.Status.PENDING, not_before__lte=now)
-            | Q(status=Reminder.Status.CLAIMED)
-        ).exists()
+        return (
+            Reminder.objects.filter(
+                Q(status=Reminder.Status.PENDING, not_before__lte=now)
+                | Q(status=Reminder.Status.CLAIMED)
+            ).exists()
+            or self.webhooks.anything_left()
+        )

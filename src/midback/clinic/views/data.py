@@ -25,6 +25,7 @@ from midback.care.access import (
 from midback.care.actions import do_erase_patient
 from midback.care.audit import audit
 from midback.care.exports import patient_data_sections
+from midback.care.fhir import patient_bundle
 from midback.care.models import (
     AuditEvent,
     CheckIn,
@@ -255,6 +256,18 @@ def patient_export_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         body = json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2)
         response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}.{fmt}"'
+    return response
+
+
+@staff_required
+def patient_fhir_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's record as a FHIR R4 Bundle, to load into another system."""
+    patient = get_patient_for_staff(request, patient_id)
+    audit(request, patient.clinic, "export", patient, "FHIR bundle")
+    response = HttpResponse(
+        patient_bundle(patient).model_dump_json(indent=2), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-fhir.json"'
     return response
 
 

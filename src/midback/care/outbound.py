@@ -1,5 +1,5 @@
-"""The guard on every request this server makes to an address a person gave it (push endpoints;
-later webhooks and calendar fetches).
+"""The guard on every request this server makes to an address a person gave it (push endpoints,
+webhooks; later calendar fetches). It lives in `care` so every front door can check an address.
 
 Only `https://` URLs whose host resolves to public addresses pass. Hosts are judged by what they
 resolve to, not by how they are written, so `127.1`, `2130706433`, `0x7f000001`, `localhost.` and
