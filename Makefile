@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run test lint typecheck pytest test-clock-sweep bench clean
+.PHONY: run test lint typecheck pytest jstest coachfiles test-clock-sweep bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-run: $(VENV)/.app
+# The camera coach's TensorFlow.js files and BlazePose models, copied from node_modules into
+# build/static (build output that collectstatic picks up; never committed).
+COACH_VENDOR := build/static/coach/vendor/.copied
+$(COACH_VENDOR): $(VENV)/.app node_modules/.installed src/midback/core/coachfiles.py
+	$(VENV)/bin/midback coachfiles
+	touch $@
+
+coachfiles: $(COACH_VENDOR)
+
+# Landmark sequences generated from the body model, with their truth, for the coach's JS tests.
+COACH_SEQUENCES := build/coach-sequences/.made
+$(COACH_SEQUENCES): $(VENV)/.app tools/coach_sequences.py $(wildcard src/midback/content/illustration/*.py) $(wildcard src/midback/content/library/*.toml)
+	$(PY) tools/coach_sequences.py build/coach-sequences
+	touch $@
+
+jstest: $(COACH_SEQUENCES)
+	node --test tests/js/
+
+run: $(VENV)/.app $(COACH_VENDOR)
 	$(VENV)/bin/midback migrate --noinput -v 0
 	$(VENV)/bin/midback loadlibrary
 	$(VENV)/bin/midback seeddemo
@@ -36,10 +54,10 @@ lint: $(VENV)/.test
 typecheck: $(VENV)/.test
 	$(VENV)/bin/mypy
 
-pytest: $(VENV)/.test node_modules/.installed
+pytest: $(VENV)/.test node_modules/.installed $(COACH_VENDOR)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck jstest pytest
 
 # The non-browser suite at instants where dates and zones part ways: either side of UTC midnight
 # (Melbourne already on the next day), Melbourne a day ahead of UTC, Los Angeles a day behind,

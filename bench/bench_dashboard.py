@@ -52,7 +52,7 @@ def main() -> None:
     from django.test import Client
 
     from bench.dashboard_data import BENCH_SLUG, generate, vacuum
-    from midback.clinic.models import StaffMember
+    from midback.care.models import StaffMember
 
     call_command("migrate", verbosity=0)
     existing = StaffMember.objects.filter(clinic__slug=BENCH_SLUG).first()

@@ -25,7 +25,7 @@ def main(n: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from midback.practice.models import SessionLog
+    from midback.care.models import SessionLog
     from midback.practice.programs import local_now
 
     client, patient, version = env["client"], env["patient"], env["version"]

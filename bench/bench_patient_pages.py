@@ -32,9 +32,9 @@ def setup() -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from midback.clinic.actions import do_create_patient
-    from midback.clinic.demo import do_create_demo_clinic
+    from midback.care.actions import do_create_patient
     from midback.content.actions import do_sync_library
+    from midback.core.demo import do_create_demo_clinic
     from tests.practice.conftest import give_program, sign_in
 
     do_sync_library()

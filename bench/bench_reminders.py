@@ -103,7 +103,7 @@ def main() -> None:
     from django.utils import timezone
 
     from bench import reminders_push_service
-    from midback.clinic.models import Clinic, Patient
+    from midback.care.models import Clinic, Patient
     from midback.reminders.models import PushSubscription, Reminder, ReminderSettings
     from midback.reminders.schedule import block_id
     from midback.reminders.vapid import b64url, vapid_keys

@@ -11,8 +11,8 @@ import time
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
-from midback.clinic.programs import current_library
+from midback.care.models import Clinic, Patient, Program, ProgramVersion, StaffMember
+from midback.care.programs import current_library
 from midback.content.actions import do_sync_library
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan

@@ -124,6 +124,17 @@ def fresh_frozen_cache() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """Argon2 with production's cost takes a large part of a second per hash on this machine, and
+    the sign-in tests hash hundreds of times; tests check who may sign in, not the hash's cost.
+    (The fault tests' gunicorn keeps production's settings.)"""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Static files under their content-hashed names, as `serve` and a deployment have them.
 

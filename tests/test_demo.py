@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from midback.clinic.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
-from midback.clinic.models import Clinic, Patient, ProgramVersion
+from midback.care.models import Clinic, Patient, ProgramVersion
+from midback.core.demo import DEMO_PRACTITIONER_EMAIL, DEMO_PRACTITIONER_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("library")
 

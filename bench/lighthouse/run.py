@@ -52,8 +52,8 @@ import django; django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
-from midback.clinic.demo import do_create_demo_clinic
-from midback.practice.devices import do_start_device_session
+from midback.core.demo import do_create_demo_clinic
+from midback.care.devices import do_start_device_session
 demo = do_create_demo_clinic()
 _, token = do_start_device_session(RequestFactory().get("/"), demo.patient)
 user = demo.practitioner.user

@@ -24,9 +24,9 @@ def main() -> None:
     from django.test import RequestFactory
     from django.utils import timezone
 
-    from midback.clinic.demo import do_create_demo_clinic
+    from midback.care.devices import do_start_device_session
+    from midback.core.demo import do_create_demo_clinic
     from midback.practice import programs
-    from midback.practice.devices import do_start_device_session
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("loadlibrary", verbosity=0)

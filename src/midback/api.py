@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from midback.care.api_errors import error_response
 from midback.plans import cleaning
 
 
@@ -55,20 +56,6 @@ api = MidBackAPI(
 )
 
 
-class ErrorOut(Schema):
-    error: str
-    field: str | None = None
-    code: str
-
-
-def error_response(
-    request: HttpRequest, status: int, message: str, code: str, field: str | None = None
-) -> HttpResponse:
-    return api.create_response(
-        request, {"error": message, "field": field, "code": code}, status=status
-    )
-
-
 def _field_of(loc: list[object] | tuple[object, ...]) -> str | None:
     # ninja prefixes locations with where the value came from ("body", "query", "path").
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "__root__")]
@@ -87,7 +74,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "error"
     )
     return error_response(request, exc.status_code, str(exc), code)
@@ -111,6 +98,13 @@ def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.path.startswith("/api/v1/clinic/"):
+        return error_response(
+            request,
+            401,
+            "Send a live clinic API key as 'Authorization: Bearer <key>'",
+            "unauthorized",
+        )
     return error_response(request, 401, "Sign in first", "unauthorized")
 
 
@@ -138,8 +132,9 @@ class ApiMethodNotAllowedMiddleware:
 
 
 def _register_routers() -> None:
-    from midback.content.api import router as content_router
+    from midback.clinic.api import router as clinic_router
     from midback.core.api import router as plans_router
+    from midback.core.library_api import router as content_router
     from midback.practice.api import router as practice_router
     from midback.reminders.api import router as reminders_router
 
@@ -147,6 +142,7 @@ def _register_routers() -> None:
     api.add_router("/v1/", plans_router)
     api.add_router("/v1/me/", practice_router)
     api.add_router("/v1/me/", reminders_router)
+    api.add_router("/v1/clinic/", clinic_router)
 
 
 _register_routers()

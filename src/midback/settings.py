@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "midback.core.middleware.ApiRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "midback.practice.devices.DeviceSessionMiddleware",
+    "midback.care.devices.DeviceSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -98,6 +98,9 @@ CACHES = {
 # Addresses of reverse proxies whose X-Forwarded-For is believed (the client is the address the
 # nearest trusted proxy saw). Empty: the connection's own address is the client.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+# Webhook endpoints on this machine's loopback addresses (plain http:// too): tests and
+# benchmarks only. Private and other special addresses are refused whatever this says.
+WEBHOOK_ALLOW_LOOPBACK = envbool("WEBHOOK_ALLOW_LOOPBACK", False)
 # The dashboard's covering index is PostgreSQL-only by design; SQLite just skips it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
@@ -127,11 +130,22 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Static URLs carry a hash of the file's content (ES module imports too), so a browser or the
 # service worker never keeps an old file under a current name. Needs `collectstatic` (the `serve`
 # command and the test session run it); with DEBUG on, plain names are served from the apps.
+# Build output that collectstatic also picks up: the camera coach's TensorFlow.js files and
+# models, copied from node_modules by `midback coachfiles` (never committed).
+COACH_STATIC_DIR = Path(envstr("MIDBACK_BUILD_STATIC", str(REPO_DIR / "build" / "static")))
+COACH_STATIC_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [COACH_STATIC_DIR]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "midback.staticstorage.HashedStaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Model weights (.bin) barely compress, and brotli on 15 MB of them took minutes per collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "bin"),
+)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security headers; the cookies are Secure whenever the site is served over HTTPS.

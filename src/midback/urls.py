@@ -8,7 +8,7 @@ from midback.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("", include("midback.content.urls")),
+    path("", include("midback.core.library_urls")),
     path("", include("midback.practice.urls")),
     path("", include("midback.reminders.urls")),
     path("", include("midback.clinic.urls")),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from midback.practice.devices import do_create_invite
+from midback.care.devices import do_create_invite
 from tests.clinic.conftest import PASSWORD, make_side
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_library")]
@@ -30,6 +30,7 @@ CLINIC = [
     "/clinic/exercises/new/",
     "/clinic/staff/",
     "/clinic/audit/",
+    "/clinic/integrations/",
     "/clinic/account/",
     "/clinic/account/password/",
     "/clinic/patients/{patient}/program/versions/1/",

@@ -20,6 +20,17 @@ def sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/clinic/")
 
 
+def chart_label_sizes(page: Any) -> list[float]:
+    """The size on screen, in CSS pixels, of every label of the charts shown."""
+    return page.eval_on_selector_all(
+        "svg.chart",
+        "svgs => svgs.filter(s => s.getBoundingClientRect().width > 0).flatMap(s => {"
+        " const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;"
+        " return [...s.querySelectorAll('text')].map(t =>"
+        " parseFloat(getComputedStyle(t).fontSize) * scale); })",
+    )
+
+
 def test_a_practitioner_follows_up_and_edits_a_program(
     browser: Any, live_server: Any, artifacts: Path, axe: Any, playwright_devices: dict[str, Any]
 ) -> None:
@@ -33,7 +44,8 @@ def test_a_practitioner_follows_up_and_edits_a_program(
 
     page.get_by_role("link", name="Paul Harbour").click()
     page.wait_for_load_state()
-    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart:visible").count() == 2
+    assert chart_label_sizes(page) and min(chart_label_sizes(page)) >= 11
     page.screenshot(path=str(artifacts / "clinic-patient-desktop.png"), full_page=True)
     assert axe(page) == []
 
@@ -90,6 +102,11 @@ def test_dashboard_and_editor_fit_a_phone(
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
         assert axe(page) == [], name
+    page.goto(f"{base}/clinic/patients/{side.patient.pk}/")
+    # The charts' labels are drawn for the phone, not a desktop drawing shrunk to fit it.
+    assert page.locator("svg.chart:visible").count() == 2
+    sizes = chart_label_sizes(page)
+    assert sizes and min(sizes) >= 11, sizes
     page.goto(base + "/clinic/")
     # Every column is on screen: each cell of the patient's row lies within the viewport's width.
     cells = page.locator("table.dashboard tbody tr").first.locator("th, td").all()

@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from midback.clinic.actions import do_create_patient
-from midback.clinic.demo import do_create_demo_clinic
-from midback.clinic.models import Patient
-from midback.practice.models import SessionLog
+from midback.care.actions import do_create_patient
+from midback.care.models import Patient, SessionLog
+from midback.core.demo import do_create_demo_clinic
 from midback.practice.programs import current_version, local_now
 from tests.practice.browser_helpers import axe_violations
 from tests.practice.conftest import give_program, sign_in

@@ -11,10 +11,9 @@ import pytest
 from django.templatetags.static import static
 from django.utils import timezone
 
-from midback.clinic.actions import do_create_patient
-from midback.clinic.demo import do_create_demo_clinic
-from midback.clinic.models import Patient
-from midback.practice.models import ExerciseLog, SessionLog
+from midback.care.actions import do_create_patient
+from midback.care.models import ExerciseLog, Patient, SessionLog
+from midback.core.demo import do_create_demo_clinic
 from midback.practice.programs import local_now
 from tests.practice.browser_helpers import axe_violations
 from tests.practice.conftest import give_program, sign_in

@@ -12,10 +12,9 @@ import pytest
 from django.templatetags.static import static
 from django.utils import timezone
 
-from midback.clinic.actions import do_create_patient
-from midback.clinic.demo import do_create_demo_clinic
-from midback.clinic.models import Patient
-from midback.practice.models import SessionLog
+from midback.care.actions import do_create_patient
+from midback.care.models import Patient, SessionLog
+from midback.core.demo import do_create_demo_clinic
 from midback.practice.programs import current_version, local_now, parse_plan
 from tests.browser.test_patient_player import SPY, _phone, _play_url, _start, open_player
 from tests.browser.test_patient_player import patient as patient  # the fixture

@@ -17,13 +17,20 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from midback.clinic.actions import do_save_program
-from midback.clinic.models import Clinic, Patient, Program, ProgramVersion, StaffMember
-from midback.clinic.programs import current_library
-from midback.clinic.rollup import refresh_patient_day
+from midback.care.actions import do_save_program
+from midback.care.models import (
+    Clinic,
+    ExerciseLog,
+    Patient,
+    Program,
+    ProgramVersion,
+    SessionLog,
+    StaffMember,
+)
+from midback.care.programs import current_library
+from midback.care.rollup import refresh_patient_day
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
-from midback.practice.models import ExerciseLog, SessionLog
 
 PASSWORD = "correct horse battery staple"
 

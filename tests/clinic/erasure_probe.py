@@ -64,10 +64,9 @@ def main(data_dir: Path) -> None:
     from midback.content.actions import do_sync_library
 
     do_sync_library()
-    from midback.clinic.models import AuditEvent, Patient
-    from midback.practice.accounts import do_set_account
-    from midback.practice.devices import COOKIE_NAME, do_create_invite, do_start_device_session
-    from midback.practice.models import ExerciseLog
+    from midback.care.devices import COOKIE_NAME, do_create_invite, do_start_device_session
+    from midback.care.models import AuditEvent, ExerciseLog, Patient
+    from midback.care.patient_actions import do_set_account
     from midback.reminders.actions import do_create_feed, do_subscribe, settings_for
     from tests.clinic.conftest import PASSWORD, make_side
 
@@ -99,7 +98,7 @@ def main(data_dir: Path) -> None:
     staff = Client()
     staff.force_login(side.staff.user)
     edit = staff.post(
-        f"/clinic/admin/clinic/patient/{patient.pk}/change/",
+        f"/clinic/admin/care/patient/{patient.pk}/change/",
         {
             "display_name": NAME,
             "email": EMAIL,

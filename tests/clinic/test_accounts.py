@@ -8,7 +8,7 @@ import re
 from django.core import mail
 from django.test import Client
 
-from midback.clinic.models import AuditEvent, StaffMember
+from midback.care.models import AuditEvent, StaffMember
 from tests.clinic.conftest import PASSWORD, Side
 
 NEW = "lantern quietly orbit 7"

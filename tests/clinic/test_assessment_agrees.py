@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from midback.care.assessing import assessment_for, dashboard_rows
-from midback.clinic.models import Patient, PatientDay, ProgramVersion
-from midback.clinic.programs import current_library
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import ExerciseLog, SessionLog
+from midback.care.models import ExerciseLog, Patient, PatientDay, ProgramVersion, SessionLog
+from midback.care.programs import current_library
+from midback.care.rollup import refresh_patient_day
 from tests.clinic.conftest import Side
 
 pain = st.none() | st.integers(0, 10)
@@ -141,7 +140,7 @@ def test_both_screens_suggest_a_step_down_and_it_applies_once(harbour: Side) -> 
 
 
 def test_a_patient_added_today_has_no_missed_days_on_either_screen(harbour: Side) -> None:
-    from midback.clinic.actions import do_create_patient, do_save_program
+    from midback.care.actions import do_create_patient, do_save_program
 
     new = do_create_patient(None, harbour.clinic, "Nell New", "Australia/Melbourne")
     do_save_program(None, new, harbour.version.plan, reason="First", intake=harbour.version.intake)

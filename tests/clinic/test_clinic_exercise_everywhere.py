@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.test import Client, RequestFactory
 
-from midback.clinic.actions import do_save_program
-from midback.clinic.models import ProgramVersion
+from midback.care.actions import do_save_program
+from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import ProgramVersion
 from midback.content.models import Exercise
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import INTAKE, Side
 from tests.clinic.test_custom_exercises import form
 

@@ -10,7 +10,7 @@ import re
 import zipfile
 from zoneinfo import ZoneInfo
 
-from midback.clinic.models import ProgramTemplate
+from midback.care.models import ProgramTemplate
 from tests.clinic.conftest import Side, log_stop
 from tests.clinic.test_custom_exercises import form
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from midback.clinic.models import ProgramTemplate
+from midback.care.models import ProgramTemplate
 from midback.content.models import Exercise
 from tests.clinic.conftest import Side
 from tests.clinic.test_clinic_exercise_everywhere import with_clinic_exercise

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from midback.clinic.models import AuditEvent, ProgramVersion
+from midback.care.models import AuditEvent, ProgramVersion
 from tests.clinic.conftest import Side, log_stop
 
 # 21:57 UTC on 30 November is 08:57 on 1 December in Melbourne (UTC+11 in summer).

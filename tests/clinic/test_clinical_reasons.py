@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from midback.clinic.models import AuditEvent, ProgramVersion
+from midback.care.models import AuditEvent, ProgramVersion
 from tests.clinic.conftest import Side
 from tests.clinic.test_portal import editor_post
 

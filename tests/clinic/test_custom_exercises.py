@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from midback.care.devices import COOKIE_NAME, do_start_device_session
 from midback.content.models import Exercise
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.clinic.conftest import Side
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from midback.clinic.models import ProgramVersion
+from midback.care.models import ProgramVersion
 from tests.clinic.conftest import Side, log_stop
 from tests.clinic.test_portal import editor_post
 

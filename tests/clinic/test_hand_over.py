@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core import mail
 from django.test import Client
 
-from midback.practice.models import Invite
+from midback.care.models import Invite
 from tests.clinic.conftest import Side
 
 

@@ -7,13 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from midback.clinic.models import Patient, StaffMember
+from midback.care.models import Patient, StaffMember
 from tests.clinic.conftest import Side
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "A" * 300, "localtime"])
 def test_the_clinic_admin_refuses_a_time_zone_nobody_knows(harbour: Side, zone: str) -> None:
-    url = f"/clinic/admin/clinic/patient/{harbour.patient.pk}/change/"
+    url = f"/clinic/admin/care/patient/{harbour.patient.pk}/change/"
     response = harbour.client.post(
         url,
         {

@@ -10,9 +10,16 @@ import pyotp
 from django.test import Client
 from django.utils import timezone
 
-from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, ProgramVersion, StaffMember
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import Invite, SessionLog
+from midback.care.models import (
+    AuditEvent,
+    Invite,
+    Patient,
+    ProgramTemplate,
+    ProgramVersion,
+    SessionLog,
+    StaffMember,
+)
+from midback.care.rollup import refresh_patient_day
 from tests.clinic.conftest import INTAKE, PASSWORD, Side, log_stop, started_weeks_ago
 
 
@@ -255,7 +262,7 @@ def test_the_dashboard_sorts_by_need_and_flags_a_rise_in_pain(harbour: Side) -> 
     sore = Patient.objects.create(
         clinic=harbour.clinic, display_name="Sam Sore", time_zone="UTC", baseline_pain=2
     )
-    from midback.clinic.actions import do_save_program
+    from midback.care.actions import do_save_program
 
     version = do_save_program(None, sore, harbour.version.plan, reason="x", intake=INTAKE)
     started_weeks_ago(version, 1)
@@ -401,14 +408,14 @@ def test_the_handout_with_a_qr_code_makes_an_invite(harbour: Side) -> None:
 def test_an_owner_sees_only_their_clinics_patients_in_the_admin(
     harbour: Side, northside: Side
 ) -> None:
-    page = harbour.client.get("/clinic/admin/clinic/patient/").content.decode()
+    page = harbour.client.get("/clinic/admin/care/patient/").content.decode()
     assert "Paul Harbour" in page and "Nora Northside" not in page
-    theirs = harbour.client.get(f"/clinic/admin/clinic/patient/{northside.patient.pk}/change/")
+    theirs = harbour.client.get(f"/clinic/admin/care/patient/{northside.patient.pk}/change/")
     assert theirs.status_code == 302  # the admin's "does not exist", never the record
 
 
 def test_an_owner_edits_a_patient_in_the_admin_and_it_is_audited(harbour: Side) -> None:
-    url = f"/clinic/admin/clinic/patient/{harbour.patient.pk}/change/"
+    url = f"/clinic/admin/care/patient/{harbour.patient.pk}/change/"
     response = harbour.client.post(
         url,
         {
@@ -429,7 +436,7 @@ def test_practitioners_and_strangers_cannot_use_the_clinic_admin(harbour: Side) 
     assert Client().get("/clinic/admin/").status_code == 302
     harbour.staff.role = StaffMember.Role.PRACTITIONER
     harbour.staff.save()
-    response = harbour.client.get("/clinic/admin/clinic/patient/", follow=True)
+    response = harbour.client.get("/clinic/admin/care/patient/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/clinic/login/?next=")
     assert "Paul Harbour" not in response.content.decode()
 

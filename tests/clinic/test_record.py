@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import RequestFactory
 
-from midback.clinic.models import ProgramVersion
-from midback.practice.devices import do_start_device_session
+from midback.care.devices import do_start_device_session
+from midback.care.models import ProgramVersion
 from tests.clinic.conftest import Side
 from tests.clinic.test_portal import editor_post
 

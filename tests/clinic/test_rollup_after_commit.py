@@ -15,10 +15,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from midback.care.models import Patient, PatientDay, SessionLog
+from midback.care.rollup import refresh_patient_day
 from midback.clinic.followup import dashboard_rows
-from midback.clinic.models import Patient, PatientDay
-from midback.clinic.rollup import refresh_patient_day
-from midback.practice.models import SessionLog
 from tests.clinic.conftest import Side
 from tests.practice.conftest import sign_in
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from tests.clinic.conftest import Side, log_stop
 
 NOTE = "tingling down my left arm"

@@ -3,7 +3,7 @@ empty filter that says so, and an audit trail in names and words with filters.""
 
 from __future__ import annotations
 
-from midback.clinic.models import StaffMember
+from midback.care.models import StaffMember
 from tests.clinic.conftest import Side
 
 

@@ -34,9 +34,9 @@ django.setup()
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
-from midback.clinic.demo import do_create_demo_clinic
+from midback.core.demo import do_create_demo_clinic
 from midback.practice import programs
-from midback.practice.devices import do_start_device_session
+from midback.care.devices import do_start_device_session
 call_command("migrate", verbosity=0, interactive=False)
 call_command("loadlibrary", verbosity=0)
 patient = do_create_demo_clinic().patient

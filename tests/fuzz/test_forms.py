@@ -14,8 +14,8 @@ from django.test import Client, RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from midback.clinic.models import StaffMember
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import StaffMember
 from tests.clinic.conftest import Side, harbour
 
 __all__ = ["harbour"]  # the persona fixture, used by name
@@ -107,8 +107,8 @@ PAGES = [
     ("staff", "/clinic/exercises/new/"),
     ("staff", "/clinic/patients/{patient}/program/new/"),
     ("staff", "/clinic/patients/{patient}/erase/"),
-    ("staff", "/clinic/admin/clinic/patient/{patient}/change/"),
-    ("staff", "/clinic/admin/clinic/staffmember/{staff}/change/"),
+    ("staff", "/clinic/admin/care/patient/{patient}/change/"),
+    ("staff", "/clinic/admin/care/staffmember/{staff}/change/"),
     ("patient", "/app/check-in/"),
     ("patient", "/app/reminders/"),
     ("patient", "/app/devices/"),

@@ -2,7 +2,8 @@
 answers in the one error shape {"error", "field", "code"}.
 
 Requests go to Django's WSGI application in this process, signed in as a patient with a program
-(the device cookie sent as a header), so the /me/ routes are exercised beyond their 401. The
+(the device cookie sent as a header), so the /me/ routes are exercised beyond their 401; the
+clinic API's routes carry a read-write key of that patient's clinic. The
 number of examples is bounded so the file stays within the suite's time. The check
 `positive_data_acceptance` is left out: rules that need the database or the clock (your own
 program version, a block that is scheduled, an https push endpoint) cannot be in the schema, so
@@ -24,9 +25,9 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from midback.clinic.models import Patient
-from midback.practice.devices import COOKIE_NAME, digest
-from midback.practice.models import DeviceSession
+from midback.care.devices import COOKIE_NAME, digest
+from midback.care.integrations import key_digest
+from midback.care.models import ClinicApiKey, DeviceSession, Patient
 from tests.practice.conftest import give_program
 
 EXAMPLES_PER_OPERATION = 40
@@ -40,6 +41,8 @@ schema.location = "/api/openapi.json"
 # Schemathesis sets auth on cases as it collects them, so the token is chosen before any
 # database exists; the `signed_in_patient` fixture stores its hash for each test.
 DEVICE_TOKEN = secrets.token_urlsafe(32)
+# The clinic API's routes are called with a read-write key of the patient's clinic.
+CLINIC_KEY = "mbk_" + secrets.token_urlsafe(32)
 
 
 @schema.auth()
@@ -51,12 +54,14 @@ class DeviceCookieAuth:
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
         case.cookies = {**(case.cookies or {}), COOKIE_NAME: data}
+        if case.path.startswith("/api/v1/clinic/"):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {CLINIC_KEY}"}
 
 
 @pytest.fixture
 def signed_in_patient(live_library: None) -> Patient:
     """A patient with a program, signed in on a device with DEVICE_TOKEN."""
-    from midback.clinic.demo import do_create_demo_clinic
+    from midback.core.demo import do_create_demo_clinic
 
     patient = Patient.objects.create(
         clinic=do_create_demo_clinic().clinic, display_name="Fuzz", time_zone="Australia/Melbourne"
@@ -64,6 +69,13 @@ def signed_in_patient(live_library: None) -> Patient:
     give_program(patient)
     DeviceSession.objects.create(
         clinic=patient.clinic, patient=patient, token_hash=digest(DEVICE_TOKEN), label="fuzz"
+    )
+    ClinicApiKey.objects.create(
+        clinic=patient.clinic,
+        name="fuzz",
+        prefix=CLINIC_KEY[:10],
+        key_hash=key_digest(CLINIC_KEY),
+        scope=ClinicApiKey.Scope.READ_WRITE,
     )
     return patient
 
@@ -143,3 +155,23 @@ def test_it_rejects_a_number_as_a_day(signed_in_patient: Patient) -> None:
 def test_its_schema_refs_all_resolve() -> None:
     text = Client().get("/api/openapi.json").content.decode()
     assert '"#/$defs/' not in text
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    # The OpenAPI components are keyed by class name: a second ProgramOut silently replaced the
+    # patient app's, and /me/program was then checked against the clinic API's schema.
+    from ninja import Schema
+
+    found: dict[str, str] = {}
+    clashes = []
+    todo = list(Schema.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if not cls.__module__.startswith("midback.") or cls.__name__.startswith("_"):
+            continue  # private bases never appear in the schema on their own
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in found and found[cls.__name__] != where:
+            clashes.append(f"{found[cls.__name__]} and {where}")
+        found.setdefault(cls.__name__, where)
+    assert clashes == []

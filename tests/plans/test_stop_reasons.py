@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing
 
+from midback.care.schemas import StopReason
 from midback.plans import stop_reasons
-from midback.practice.schemas import StopReason
 
 
 def test_the_api_accepts_exactly_the_listed_codes() -> None:

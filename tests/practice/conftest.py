@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from midback.clinic.actions import do_create_patient, do_save_program
-from midback.clinic.demo import do_create_demo_clinic
-from midback.clinic.models import Clinic, Patient, ProgramVersion
+from midback.care.actions import do_create_patient, do_save_program
+from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import Clinic, Patient, ProgramVersion
 from midback.content.loader import load_library
+from midback.core.demo import do_create_demo_clinic
 from midback.plans.intake import example_intake, parse_intake
 from midback.plans.planner import plan
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
 from tests.conftest import Clock
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")

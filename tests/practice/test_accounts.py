@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from midback.clinic.models import AuditEvent, Patient
-from midback.practice.devices import COOKIE_NAME
-from midback.practice.models import DeviceSession
+from midback.care.devices import COOKIE_NAME
+from midback.care.models import AuditEvent, DeviceSession, Patient
 
 PASSWORD = "a sturdy password 42"
 

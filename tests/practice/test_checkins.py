@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import AuditEvent, Patient
-from midback.practice.models import CheckIn
+from midback.care.models import AuditEvent, CheckIn, Patient
 from tests.practice.conftest import melbourne
 
 
@@ -117,7 +116,7 @@ def test_markup_in_an_activity_is_shown_escaped_to_patient_and_clinic(
 ) -> None:
     from django.contrib.auth import get_user_model
 
-    from midback.clinic.models import StaffMember
+    from midback.care.models import StaffMember
 
     assert post(priya_client, activities=[{"activity": payload, "score": 4}]).status_code == 201
     page = priya_client.get("/app/progress/").content.decode()

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from midback.clinic.models import AuditEvent, Patient
-from midback.practice.devices import (
+from midback.care.devices import (
     COOKIE_NAME,
     InviteError,
     digest,
@@ -20,7 +19,7 @@ from midback.practice.devices import (
     get_patient_for_device,
     new_secret,
 )
-from midback.practice.models import DeviceSession, Invite
+from midback.care.models import AuditEvent, DeviceSession, Invite, Patient
 from tests.practice.conftest import sign_in
 
 

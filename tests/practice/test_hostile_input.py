@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.care.models import CheckIn, Patient, SessionLog
 from midback.plans.intake import example_intake
-from midback.practice.models import CheckIn, SessionLog
 from tests.practice.conftest import melbourne
 from tests.practice.test_sessions_api import body
 from tests.practice.test_signup import through_to_plan

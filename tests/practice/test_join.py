@@ -9,9 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from midback.clinic.models import Patient
-from midback.practice.devices import COOKIE_NAME, do_create_invite
-from midback.practice.models import DeviceSession, Invite
+from midback.care.devices import COOKIE_NAME, do_create_invite
+from midback.care.models import DeviceSession, Invite, Patient
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import time_machine
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from tests.practice.conftest import sign_in
 
 # 22:30 UTC on Monday 30 November is 09:30 on Tuesday 1 December in Melbourne.

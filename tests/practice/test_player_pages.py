@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from tests.practice.conftest import melbourne
 
 

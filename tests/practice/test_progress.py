@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import Patient, Program, ProgramVersion
-from midback.practice.models import CheckIn, SessionLog
+from midback.care.models import CheckIn, Patient, Program, ProgramVersion, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.clinic.models import AuditEvent, Patient, PatientDay
-from midback.practice.models import ExerciseLog, SessionLog
+from midback.care.models import AuditEvent, ExerciseLog, Patient, PatientDay, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne
 

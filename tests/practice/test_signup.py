@@ -8,9 +8,8 @@ from typing import Any
 from django.test import Client
 
 from midback.care.clinics import SELF_GUIDED_SLUG
-from midback.clinic.models import AuditEvent, Patient, ProgramVersion
-from midback.practice.devices import COOKIE_NAME
-from midback.practice.models import DeviceSession
+from midback.care.devices import COOKIE_NAME
+from midback.care.models import AuditEvent, DeviceSession, Patient, ProgramVersion
 
 PAIN = {"pain_now": "4", "pain_worst_24h": "6", "irritability": "moderate"}
 WORK = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from midback.clinic.models import Patient
+from midback.care.models import Patient
 from midback.practice.agents import describe
 from tests.practice.conftest import sign_in
 

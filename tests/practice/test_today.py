@@ -10,9 +10,8 @@ from typing import Any
 
 from django.test import Client
 
-from midback.clinic.actions import do_create_patient
-from midback.clinic.models import Clinic, Patient
-from midback.practice.models import ExerciseLog, SessionLog
+from midback.care.actions import do_create_patient
+from midback.care.models import Clinic, ExerciseLog, Patient, SessionLog
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne, sign_in
 
@@ -150,7 +149,8 @@ def test_today_takes_a_fixed_number_of_queries(
     # The first Today of a program version builds its week and stores it in the shared cache.
     with django_assert_max_num_queries(12):
         assert priya_client.get("/api/v1/me/today").status_code == 200
-    # Every later one: the device, the current version with the check-in, the day's logs.
+    # Every later one: the device, the current version (with check-in due, busy time today and
+    # a visit ahead, folded into the same query), the day's logs.
     with django_assert_max_num_queries(3):
         api = priya_client.get("/api/v1/me/today")
     assert api.status_code == 200

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client, RequestFactory
 
-from midback.clinic.actions import do_create_patient, do_save_program
-from midback.clinic.models import Clinic, Patient, ProgramVersion
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from midback.care.actions import do_create_patient, do_save_program
+from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import Clinic, Patient, ProgramVersion
 from tests.reminders.loopback import PushService, SmtpServer, start_push_service, start_smtp
 
 WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
+from midback.care.devices import COOKIE_NAME, do_start_device_session
 from midback.reminders.messages import push_payload
 from midback.reminders.models import PushSubscription, Reminder
 from tests.reminders.conftest import Person, make_person

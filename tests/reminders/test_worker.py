@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -172,7 +173,11 @@ def test_an_email_per_block_has_a_stable_message_id(mia: Person, smtp: SmtpServe
     first, again = smtp.messages
     assert first["Message-ID"] == again["Message-ID"] == f"<{reminder.block_id}.email@127.0.0.1>"
     assert first["To"] == "mia@example.org"
-    assert first["Subject"] == "MidBack break at 00:00: Cat-Camel Stretch, Wall Angels (3 min)"
+    # The time the block happens, on the person's clock (after any move around meetings).
+    local = reminder.due_at.astimezone(ZoneInfo(mia.patient.time_zone))
+    assert first["Subject"] == (
+        f"MidBack break at {local:%H:%M}: Cat-Camel Stretch, Wall Angels (3 min)"
+    )
     assert "Start here: http://" in first.get_content()
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from midback.practice.devices import COOKIE_NAME, do_start_device_session
-from midback.practice.models import CheckIn, DeviceSession
+from midback.care.devices import COOKIE_NAME, do_start_device_session
+from midback.care.models import CheckIn, DeviceSession
 from tests.clinic.conftest import Side
 
 CHECKIN = "/api/v1/me/checkins"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from midback.clinic.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
+from midback.care.models import Patient, ProgramTemplate, ProgramVersion, StaffMember
 from tests.clinic.conftest import Side
 
 PAYLOADS = [

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from midback.clinic.models import Clinic, Patient, PatientDay, Program, ProgramVersion
+from midback.care import visits
+from midback.care.models import (
+    CheckIn,
+    Clinic,
+    ExerciseLog,
+    Patient,
+    PatientDay,
+    Program,
+    ProgramVersion,
+    SessionLog,
+    Visit,
+)
 from midback.content.loader import Library
 from midback.plans.assessment import (
     Assessment,
@@ -26,8 +37,8 @@ from midback.plans.assessment import (
 )
 from midback.plans.intake import parse_intake
 from midback.plans.planner import plan as make_plan
+from midback.plans.protocol import DEFAULT_PROTOCOL
 from midback.plans.schema import Plan, parse_plan
-from midback.practice.models import CheckIn, ExerciseLog, SessionLog
 
 
 def zone(name: str) -> ZoneInfo:
@@ -115,6 +126,7 @@ def _assess_program(
     red_flags: list[str],
     checkins: Iterable[CheckInPoint],
     last_activity: dt.datetime | None,
+    next_visit: dt.datetime | None = None,
 ) -> Assessment:
     parsed = parse_plan(plan)
     return assess(
@@ -129,6 +141,7 @@ def _assess_program(
         red_flags=red_flags,
         checkins=checkins,
         last_activity=last_activity,
+        next_visit=next_visit,
     )
 
 
@@ -162,6 +175,7 @@ def assessment_for(
         red_flags=list(patient.red_flags or []),
         checkins=[CheckInPoint(d, p) for d, p in checkins],
         last_activity=patient.last_activity_at,
+        next_visit=visit.starts_at if (visit := visits.next_visit(patient, now)) else None,
     )
 
 
@@ -228,6 +242,20 @@ def dashboard_rows(clinic: Clinic, now: dt.datetime, library: Library) -> list[P
         "patient_id", "day", "pain_now"
     ):
         checkins[pk].append(CheckInPoint(day, pain))
+    # The first booked visit of each patient within reach of the review (the same rule as
+    # `assessment_for`, which asks `next_visit`).
+    upcoming: dict[int, dt.datetime] = {}
+    for pk, starts_at in (
+        Visit.objects.filter(
+            patient__clinic=clinic,
+            status=Visit.Status.BOOKED,
+            starts_at__gte=now,
+            starts_at__lte=now + dt.timedelta(days=DEFAULT_PROTOCOL.review_visit_days),
+        )
+        .order_by("starts_at")
+        .values_list("patient_id", "starts_at")
+    ):
+        upcoming.setdefault(pk, starts_at)
     rows = []
     for (
         pk,
@@ -255,6 +283,7 @@ def dashboard_rows(clinic: Clinic, now: dt.datetime, library: Library) -> list[P
                 red_flags=list(flags or []),
                 checkins=checkins.get(pk, []),
                 last_activity=last_activity,
+                next_visit=upcoming.get(pk),
             )
         rows.append(PatientRow(pk, name, blocks or 0, assessment))
     return sorted(rows, key=lambda r: (-r.need, r.name.lower(), r.patient_id))

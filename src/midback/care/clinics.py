@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from midback.clinic.models import Clinic
+from midback.care.models import Clinic
 
 SELF_GUIDED_SLUG = "self-guided"
 

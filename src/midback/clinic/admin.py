@@ -16,10 +16,10 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from midback.clinic.access import staff_of
-from midback.clinic.audit import audit
-from midback.clinic.models import AuditEvent, Patient, ProgramTemplate, StaffMember
-from midback.clinic.validators import CleanInputForm, time_zone_choices
+from midback.care.access import staff_of
+from midback.care.audit import audit
+from midback.care.models import AuditEvent, Patient, ProgramTemplate, StaffMember
+from midback.care.validators import CleanInputForm, time_zone_choices
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -34,6 +34,12 @@ class ClinicAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return redirect(f"/clinic/login/?next={request.get_full_path()}")
+
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        # The portal's own page: Django's validators, and the change is audited.
+        return redirect("clinic:password_change")
 
 
 clinic_admin = ClinicAdminSite(name="clinic_admin")

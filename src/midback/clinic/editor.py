@@ -13,8 +13,8 @@ from typing import Any, Literal
 from django import forms
 from django.http import QueryDict
 
+from midback.care.validators import CleanInputForm
 from midback.clinic.forms import TimeZoneField, keep_zone
-from midback.clinic.validators import CleanInputForm
 from midback.content.loader import Library
 from midback.content.schema import CONSTRAINT_FORBIDS, ExerciseSpec
 from midback.plans import vocabulary as v
@@ -110,6 +110,8 @@ class IntakeForm(CleanInputForm, forms.Form):
             self.data.get("work_timezone") if self.is_bound else self.initial.get("work_timezone")
         )
         keep_zone(self.fields["work_timezone"], zone)
+        # A browser would cut a longer reason silently at `maxlength`; the server says so instead.
+        self.fields["proceed_reason"].widget.attrs.pop("maxlength", None)
 
     def intake(self) -> Intake | None:
         """The validated intake, or None with the engine's errors added to the fields."""

@@ -21,9 +21,9 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 from pydantic import ValidationError
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Clinic
-from midback.clinic.validators import CleanInputForm
+from midback.care.audit import audit
+from midback.care.models import Clinic
+from midback.care.validators import CleanInputForm
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import AIM_LABELS, ExerciseSpec
 
@@ -53,8 +53,8 @@ def picture_kind(data: bytes) -> tuple[str, str] | None:
     return kind
 
 
-def reencode_picture(data: bytes) -> tuple[bytes, str]:
-    """A re-encoded copy of the upload, at most SERVED_SIDE pixels on its longest side, without
+def reencode_picture(data: bytes, side: int = SERVED_SIDE) -> tuple[bytes, str]:
+    """A re-encoded copy of the upload, at most `side` pixels on its longest side, without
     the upload's metadata; ValueError (in a person's words) when it is not a picture we take.
 
     The pixel count is read from the header and refused before anything is decoded, so a small
@@ -85,7 +85,7 @@ def reencode_picture(data: bytes) -> tuple[bytes, str]:
                 raise ValueError(too_big)
             picture.load()
             upright = ImageOps.exif_transpose(picture)
-            upright.thumbnail((SERVED_SIDE, SERVED_SIDE))
+            upright.thumbnail((side, side))
             if kind[1] == "JPEG" and upright.mode not in ("RGB", "L"):
                 upright = upright.convert("RGB")
             out = io.BytesIO()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, Sum
 
-from midback.clinic.models import Clinic, Patient, PatientDay
+from midback.care.models import Clinic, Patient, PatientDay
 from midback.plans.protocol import DEFAULT_PROTOCOL, Protocol
 
 INACTIVE_DAYS = 5

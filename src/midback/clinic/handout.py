@@ -285,11 +285,18 @@ def _context(
     images: dict[str, tuple[bytes, str]] | None = None,
     practitioner: str = "",
     clinical: list[str] | None = None,
+    clinic_address: str = "",
+    clinic_phone: str = "",
+    logo: tuple[bytes, str] | None = None,
 ) -> dict[str, Any]:
     headings, rows = log_grid(plan)
     p = DEFAULT_PROTOCOL
+    photo = _photo(logo)
     return {
         "clinic_name": clinic_name,
+        "clinic_address": clinic_address.strip(),
+        "clinic_phone": clinic_phone.strip(),
+        "logo_uri": photo["photo"] if photo else "",
         "patient_name": patient_name,
         "practitioner": practitioner,
         "clinical": clinical or [],
@@ -349,15 +356,17 @@ def render_handout(
     images: dict[str, tuple[bytes, str]] | None = None,
     practitioner: str = "",
     clinical: list[str] | None = None,
+    clinic_address: str = "",
+    clinic_phone: str = "",
+    logo: tuple[bytes, str] | None = None,
 ) -> bytes:
-    """`clinical` (the clinic's copy only): the practitioner's recorded clinical reasons, printed
-    at the end for the clinic's file; the patient's copy never carries them."""
     """The handout as PDF bytes: a stored plan dict laid out for print on A4 or Letter.
 
+    `clinical` (the clinic's copy only): the practitioner's recorded clinical reasons, printed
+    at the end for the clinic's file; the patient's copy never carries them. The clinic's
+    address, phone and logo (image bytes and MIME type) go in the masthead when given.
     Raises `ValueError` for an unknown paper size or a `seek_care` plan (it has no program).
     """
-    from weasyprint import HTML  # a 0.5 s import: only pay for it when a handout is made
-
     if paper not in PAPERS:
         raise ValueError(f"paper must be 'A4' or 'Letter', not {paper!r}")
     program = Plan.model_validate(plan)
@@ -376,8 +385,17 @@ def render_handout(
         images=images,
         practitioner=practitioner,
         clinical=clinical,
+        clinic_address=clinic_address,
+        clinic_phone=clinic_phone,
+        logo=logo,
     )
-    html = render_to_string("clinic/handout.html", context)
+    return render_pdf(render_to_string("clinic/handout.html", context))
+
+
+def render_pdf(html: str) -> bytes:
+    """A printable HTML document (with its own `@page` and font-face rules) as PDF bytes."""
+    from weasyprint import HTML  # a 0.5 s import: only pay for it when a PDF is made
+
     pdf = HTML(string=html, base_url=str(_TEMPLATE_DIR)).write_pdf()
     assert pdf is not None  # write_pdf returns bytes when no target is given
     return bytes(pdf)

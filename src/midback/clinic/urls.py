@@ -8,9 +8,11 @@ from midback.clinic.views import (
     exercises,
     followup,
     handout,
+    integrations,
     patients,
     programs,
     staff,
+    visits,
 )
 
 app_name = "clinic"
@@ -55,6 +57,17 @@ urlpatterns = [
     path("clinic/staff/", staff.staff_view, name="staff"),
     path("clinic/staff/<int:staff_id>/remove/", staff.remove_staff_view, name="remove_staff"),
     path("clinic/audit/", staff.audit_view, name="audit"),
+    path("clinic/integrations/", integrations.integrations_view, name="integrations"),
+    path(
+        "clinic/integrations/keys/<int:key_id>/revoke/",
+        integrations.revoke_key_view,
+        name="revoke_key",
+    ),
+    path(
+        "clinic/integrations/webhooks/<int:endpoint_id>/remove/",
+        integrations.remove_webhook_view,
+        name="remove_webhook",
+    ),
     path("clinic/export/", data.clinic_export_view, name="clinic_export"),
     path("clinic/templates/", programs.template_list_view, name="templates"),
     path("clinic/exercises/", exercises.exercise_list_view, name="exercises"),
@@ -64,6 +77,23 @@ urlpatterns = [
         exercises.exercise_delete_view,
         name="exercise_delete",
     ),
+    path(
+        "clinic/exercises/<int:exercise_id>/retire/",
+        exercises.exercise_retire_view,
+        name="exercise_retire",
+    ),
+    path(
+        "clinic/templates/<int:template_id>/retire/",
+        programs.template_retire_view,
+        name="template_retire",
+    ),
+    path(
+        "clinic/templates/<int:template_id>/rename/",
+        programs.template_rename_view,
+        name="template_rename",
+    ),
+    path("clinic/settings/", account.clinic_settings_view, name="clinic_settings"),
+    path("clinic/settings/logo/", account.clinic_logo_view, name="clinic_logo"),
     path(
         "clinic/templates/<int:template_id>/delete/",
         programs.template_delete_view,
@@ -118,10 +148,26 @@ urlpatterns = [
         name="apply_adjustment",
     ),
     path("clinic/patients/<int:patient_id>/handout.pdf", handout.handout_view, name="handout"),
+    path("clinic/patients/<int:patient_id>/visits/", visits.visit_add_view, name="visit_add"),
+    path(
+        "clinic/patients/<int:patient_id>/visits/<int:visit_id>/",
+        visits.visit_update_view,
+        name="visit_update",
+    ),
+    path(
+        "clinic/patients/<int:patient_id>/visits/<int:visit_id>/summary/",
+        visits.visit_summary_view,
+        name="visit_summary",
+    ),
     path(
         "clinic/patients/<int:patient_id>/export/",
         data.patient_export_view,
         name="patient_export",
+    ),
+    path(
+        "clinic/patients/<int:patient_id>/fhir.json",
+        data.patient_fhir_view,
+        name="patient_fhir",
     ),
     path(
         "clinic/patients/<int:patient_id>/erase/",

@@ -19,11 +19,14 @@ class Exercise(models.Model):
 
     slug = models.SlugField(max_length=64, unique=True)
     clinic = models.ForeignKey(
-        "clinic.Clinic", null=True, blank=True, related_name="exercises", on_delete=models.CASCADE
+        "care.Clinic", null=True, blank=True, related_name="exercises", on_delete=models.CASCADE
     )
     order = models.PositiveSmallIntegerField(default=0)
     current = models.ForeignKey(
         "ExerciseVersion", null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="a clinic's exercise no longer offered for new programs"
     )
 
     class Meta:
@@ -38,7 +41,7 @@ class ExerciseVersion(models.Model):
 
     exercise = models.ForeignKey(Exercise, related_name="versions", on_delete=models.PROTECT)
     clinic = models.ForeignKey(
-        "clinic.Clinic", null=True, blank=True, related_name="+", on_delete=models.CASCADE
+        "care.Clinic", null=True, blank=True, related_name="+", on_delete=models.CASCADE
     )
     number = models.PositiveIntegerField()
     content = models.JSONField()

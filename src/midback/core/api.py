@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from midback.api import ErrorOut, error_response
-from midback.clinic.programs import current_library
+from midback.care.api_errors import ErrorOut, error_response
+from midback.care.programs import current_library
 from midback.plans.intake import Intake, IntakeError, parse_intake
 from midback.plans.planner import plan
 

@@ -22,6 +22,9 @@ change, so an applied change is judged afresh and never offered twice:
    pain during exercise was recorded and never above `acceptable_pain_during` (no record is not
    evidence of calm), and pain after a session was never above pain before it.
 3. Otherwise keep.
+
+When a visit is booked within `review_visit_days` of now, the review is timed to it: the
+assessment carries the visit's moment (`review_at`) and a suggestion says to go over it then.
 """
 
 from __future__ import annotations
@@ -146,6 +149,7 @@ class Assessment:
     flag_practitioner: bool = False
     flags: tuple[Flag, ...] = ()
     need: int = 0
+    review_at: datetime | None = None  # the booked visit the suggestion is reviewed at
 
     @property
     def adherence7(self) -> float | None:
@@ -231,6 +235,7 @@ def assess(
     red_flags: Sequence[str] = (),
     checkins: Iterable[CheckInPoint] = (),
     last_activity: datetime | None = None,
+    next_visit: datetime | None = None,
     protocol: Protocol = DEFAULT_PROTOCOL,
 ) -> Assessment:
     """Assess a program at the patient's local `now` (see the module docstring for the rules)."""
@@ -272,6 +277,11 @@ def assess(
     window_rate = _ratio(sum(c.done for c in counts), sum(c.scheduled for c in counts))
     full_window = (today - review_from).days + 1 >= p.review_days
     action, reasons, new_items = _suggest(window, items, window_rate, full_window, library, p)
+    review_at = None
+    if next_visit is not None and now <= next_visit <= now + timedelta(days=p.review_visit_days):
+        review_at = next_visit.astimezone(now.tzinfo)
+        if action != "keep":
+            reasons.append(f"Go over it at the visit on {review_at:%a %-d %b, %H:%M}.")
 
     result = Assessment(
         today=today,
@@ -290,6 +300,7 @@ def assess(
         reasons=tuple(reasons),
         items=tuple(new_items),
         flag_practitioner=action == "step_down",
+        review_at=review_at,
     )
     flags = _flags(result, week, red_flags, any(schedule.values()), now, last_activity, p)
     flags[:0] = _seek_care_stops(week, library)
@@ -297,6 +308,27 @@ def assess(
     if result.adherence7 is not None and result.adherence7 < LOW_ADHERENCE:
         need += 10
     return replace(result, flags=tuple(flags), need=need)
+
+
+def blocks_scheduled(
+    schedule: dict[str, tuple[time, ...]],
+    start: datetime,
+    end: datetime,
+    protocol: Protocol = DEFAULT_PROTOCOL,
+) -> int:
+    """Blocks a weekly schedule asked for from `start` up to `end`, in `start`'s zone: a block
+    counts once it is past due (the rule `assess` uses for adherence)."""
+    tz = start.tzinfo
+    due = timedelta(minutes=protocol.due_minutes)
+    count = 0
+    day, last = start.date(), end.astimezone(tz).date()
+    while day <= last:
+        for t in schedule.get(WEEKDAYS[day.weekday()], ()):
+            at = datetime.combine(day, t, tzinfo=tz)
+            if at >= start and at + due <= end:
+                count += 1
+        day += timedelta(days=1)
+    return count
 
 
 def _done(by_day: dict[date, DaySummary], day: date) -> int:

@@ -46,6 +46,11 @@ class Protocol:
     block_max_minutes: int = 3
     block_max_exercises: int = 2
     times_per_day: int = 2  # every exercise at least this often on a day of short breaks
+    # Breaks around the person's calendar (plans/busy.py): a break in busy time moves at most
+    # this far either way, and keeps at least this long after the previous break's start (less
+    # than the planned interval, so one moved break does not push every later one along).
+    busy_window_minutes: int = 45
+    busy_spacing_minutes: int = 30
 
     # Whole-routine times.
     before_work_minutes: int = 60  # the "before" routine starts this long before work or a shift
@@ -75,6 +80,23 @@ class Protocol:
     settle_minutes: int = 30
     worse_after_points: int = 2
     worse_after_sessions: int = 2
+    # A booked visit this many days ahead or fewer is when the suggestion is reviewed.
+    review_visit_days: int = 3
+
+    # Outcomes: change patients notice (README, "Outcome thresholds", names the sources).
+    # Pain (NPRS 0-10): down by mcid_pain_points or by mcid_pain_percent of the baseline is better;
+    # up by mcid_pain_points is worse.
+    mcid_pain_points: int = 2
+    mcid_pain_percent: int = 30
+    # PSFS: the average of the activity scores (0-10, higher is better), up or down by this much.
+    mcid_psfs_points: int = 2
+    # Global rating of change (-7..+7): at least this much better, or at most this much worse.
+    mcid_groc_better: int = 3
+    mcid_groc_worse: int = -3
+    # Work impact (0-10, lower is better), up or down by this much.
+    mcid_work_points: int = 2
+    # The global-change question is asked at visits and at most this often otherwise.
+    groc_every_days: int = 14
 
     def dose_fraction(self, level: str) -> float:
         """Where in each exercise's range a level starts (0 = bottom, 1 = top)."""

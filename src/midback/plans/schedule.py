@@ -32,12 +32,13 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 
 from midback.content.loader import Library
 from midback.plans.dosing import lowered, steps_to_bottom
 from midback.plans.intake import DAYS, Intake, minutes_of
 from midback.plans.protocol import Protocol
-from midback.plans.schema import Block, BlockKind, Mode, PlanItem
+from midback.plans.schema import Block, BlockKind, Mode, Plan, PlanItem
 from midback.plans.script import script
 
 DAY = 1440
@@ -465,3 +466,17 @@ def to_blocks(results: Sequence[DayResult]) -> tuple[list[Block], list[str]]:
         for at, kind, exercises, minutes, anchor in kept
     ]
     return blocks, notes
+
+
+def blocks_on(plan: Plan, day: date) -> list[Block]:
+    """The plan's blocks that happen on this local calendar day, in time order."""
+    weekday = DAYS[day.weekday()]
+    return sorted((b for b in plan.schedule if b.day == weekday), key=lambda b: b.time)
+
+
+def find_block(plan: Plan, day: date, at: time) -> Block | None:
+    """The plan's block at this local day and time, if there is one."""
+    for block in blocks_on(plan, day):
+        if block.time == at.strftime("%H:%M"):
+            return block
+    return None

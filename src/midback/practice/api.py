@@ -13,19 +13,31 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from midback.api import ErrorOut, error_response
+from midback.care.api_errors import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
-from midback.practice import programs
-from midback.practice.actions import do_record_checkin, do_record_session
-from midback.practice.devices import (
+from midback.care.devices import (
     current_device,
     do_revoke_devices,
 )
-from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession, SessionLog
-from midback.practice.schemas import CheckInIn, CheckInOut, Day, SessionLogIn, SessionLogOut
+from midback.care.errors import LogError
+from midback.care.models import CheckIn, DeviceSession, ExerciseLog, RotationCheck, SessionLog
+from midback.care.patient_actions import (
+    do_record_checkin,
+    do_record_rotation_check,
+    do_record_session,
+)
+from midback.care.schemas import (
+    CheckInIn,
+    CheckInOut,
+    Day,
+    RotationCheckIn,
+    RotationCheckOut,
+    SessionLogIn,
+    SessionLogOut,
+)
+from midback.practice import programs
 from midback.practice.week import today_for
 
 router = Router(tags=["patient"], auth=DeviceCookie())
@@ -36,11 +48,13 @@ def _log_error(request: HttpRequest, exc: LogError) -> HttpResponse:
 
 
 class BlockOut(Schema):
-    time: str
+    time: str = Field(description="when it happens today (moved around meetings, if it was)")
+    planned_time: str = Field(description="the time the program schedules it: its identity")
     exercises: list[str]
     minutes: int
     kind: str | None
-    status: str
+    status: str = Field(description="done, partial, now, next, later, missed or dropped")
+    note: str = Field(description="why it moved or was left out today, or empty")
     play_url: str
 
 
@@ -63,11 +77,13 @@ def today(request: HttpRequest) -> dict[str, Any]:
         "program_version": day.version_id,
         "blocks": [
             {
-                "time": b.time,
+                "time": b.when,
+                "planned_time": b.time,
                 "exercises": b.planned.exercises,
                 "minutes": b.planned.minutes,
                 "kind": b.planned.kind,
                 "status": b.status,
+                "note": b.note,
                 "play_url": b.play_url,
             }
             for b in day.blocks
@@ -186,6 +202,66 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
             "stopped": log.stopped,
         }
         for log in logs
+    ]
+
+
+@router.post(
+    "/rotation-checks",
+    response={200: RotationCheckOut, 201: RotationCheckOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record a phone rotation check (idempotent by its client-generated id)",
+)
+def record_rotation_check(request: HttpRequest, payload: RotationCheckIn) -> Any:
+    try:
+        check, created = do_record_rotation_check(request, patient_of(request), payload)
+    except LogError as exc:
+        return _log_error(request, exc)
+    return (201 if created else 200), _rotation_out(check, created)
+
+
+def _rotation_out(check: RotationCheck, created: bool) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "created": created,
+        "day": check.day,
+        "left_degrees": check.left_degrees,
+        "right_degrees": check.right_degrees,
+    }
+
+
+@router.get(
+    "/rotation-checks",
+    response=list[RotationCheckOut],
+    summary="Phone rotation checks, newest first",
+)
+def list_rotation_checks(request: HttpRequest) -> list[dict[str, Any]]:
+    checks = RotationCheck.objects.filter(patient=patient_of(request))[:100]
+    return [_rotation_out(c, False) for c in checks]
+
+
+class RangeOut(Schema):
+    exercise: str
+    block_day: date
+    best_range: int
+
+
+@router.get(
+    "/ranges",
+    response=list[RangeOut],
+    summary="Range of motion the camera coach saw, per exercise and session (last 60 days)",
+)
+def list_ranges(request: HttpRequest) -> list[dict[str, Any]]:
+    patient = patient_of(request)
+    since = timezone.now() - programs.HISTORY
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__started_at__gte=since, best_range__isnull=False
+    ).order_by("exercise", "session__block_day", "session__started_at")
+    return [
+        {
+            "exercise": e["exercise"],
+            "block_day": e["session__block_day"],
+            "best_range": e["best_range"],
+        }
+        for e in rows.values("exercise", "session__block_day", "best_range")
     ]
 
 

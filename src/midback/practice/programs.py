@@ -17,15 +17,19 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from midback.clinic.models import Patient, Program, ProgramVersion
+from midback.care.calendars import day_fit
+from midback.care.devices import patient_zone
+from midback.care.errors import LogError
+from midback.care.models import BusyInterval, Patient, Program, ProgramVersion
 from midback.content.loader import Library
 from midback.frozen import frozen_bytes
 from midback.plans import stop_reasons
+from midback.plans.busy import DayFit, Placed
+from midback.plans.intake import minutes_of
 from midback.plans.protocol import DEFAULT_PROTOCOL
+from midback.plans.schedule import find_block
 from midback.plans.schema import Block, Plan, PlanItem, parse_plan
 from midback.plans.script import Script, script
-from midback.practice.devices import patient_zone
-from midback.practice.errors import LogError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A block counts as "due now" for this long after its time, then as missed if nothing was logged.
@@ -87,17 +91,42 @@ def parse_block_key(key: str) -> time | None:
     return time(int(key[:2]), int(key[2:]))
 
 
-def blocks_on(plan: Plan, day: date) -> list[Block]:
-    """The plan's blocks that happen on this local calendar day, in time order."""
-    weekday = DAYS[day.weekday()]
-    return sorted((b for b in plan.schedule if b.day == weekday), key=lambda b: b.time)
+def _clock(minute: int) -> time:
+    return time(minute // 60, minute % 60)
 
 
-def find_block(plan: Plan, day: date, at: time) -> Block | None:
-    for block in blocks_on(plan, day):
-        if block.time == at.strftime("%H:%M"):
-            return block
-    return None
+def day_bounds(patient: Patient, day: date) -> tuple[datetime, datetime]:
+    """The local day as two instants (its midnight and the next), in the patient's zone."""
+    zone = zone_of(patient)
+    return (
+        datetime.combine(day, time(), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(), tzinfo=zone),
+    )
+
+
+def busy_on(patient: Patient, day: date) -> bool:
+    """Whether the person's calendar has busy time on this local day (one small query)."""
+    start, end = day_bounds(patient, day)
+    return BusyInterval.objects.filter(patient=patient, start__lt=end, end__gt=start).exists()
+
+
+def calendar_fit(patient: Patient, version: ProgramVersion, day: date) -> DayFit | None:
+    """The day's breaks bent around the person's busy time (None: the day is as planned).
+    Applied to the day's blocks after they are read, so it composes with a cached week."""
+    return day_fit(patient, parse_plan(version.plan), version.intake, zone_of(patient), day)
+
+
+def as_happening(block: Block, fit: DayFit | None) -> tuple[Block, Placed | None]:
+    """A block as it happens today: what it holds after a dropped break handed it exercises."""
+    if fit is None:
+        return block, None
+    key = minutes_of(block.time)
+    placed = next((p for p in fit.blocks if p.key == key), None)
+    if placed is None or placed.dropped:
+        return block, placed
+    return block.model_copy(
+        update={"exercises": list(placed.exercises), "minutes": placed.minutes}
+    ), placed
 
 
 def is_day_off(version: ProgramVersion, day: date) -> bool:
@@ -152,11 +181,20 @@ def current_stamp(patient: Patient) -> tuple[int, datetime] | None:
     return row[0], row[1]
 
 
-def _script_part(version_id: int, created_at: datetime, day: date, at: time | None) -> bytes:
-    """The part of the player's JSON that depends only on the version and the block, built once
-    and kept in the shared cache; `null` when the version has no block then."""
+def _script_part(
+    version_id: int,
+    created_at: datetime,
+    day: date,
+    at: time | None,
+    placed: Placed | None = None,
+) -> bytes:
+    """The part of the player's JSON that depends only on the version and the block (and, on a
+    day the calendar changed the block, on what it holds then), built once and kept in the
+    shared cache; `null` when the version has no block then."""
     weekday = DAYS[day.weekday()] if at is not None else ""
     key = f"{version_id}:{created_at.isoformat()}:{weekday}:{block_key(at)}:{get_language()}"
+    if placed is not None and not placed.dropped:
+        key += f":{'+'.join(placed.exercises)}:{placed.minutes}"
 
     def build() -> bytes:
         version = ProgramVersion.objects.get(pk=version_id)
@@ -165,6 +203,8 @@ def _script_part(version_id: int, created_at: datetime, day: date, at: time | No
             block = find_block(parse_plan(version.plan), day, at)
             if block is None:
                 return b"null"
+            if placed is not None:
+                block, _ = as_happening(block, DayFit(blocks=(placed,)))
         steps_script, library = script_for(version, block)
         used = {s.exercise for s in steps_script.steps}
         return orjson.dumps(
@@ -206,11 +246,26 @@ def player_json(patient: Patient, day: date, key: str) -> bytes:
     stamp = current_stamp(patient)
     if stamp is None:
         raise Http404("No program yet")
-    part = _script_part(stamp[0], stamp[1], day, at)
+    placed = None
+    if at is not None and busy_on(patient, day):
+        # The person's calendar has busy time today: the block may be moved, or hold the
+        # exercises of a break that was left out.
+        fit = calendar_fit(patient, ProgramVersion.objects.get(pk=stamp[0]), day)
+        minute = at.hour * 60 + at.minute
+        placed = next((p for p in fit.blocks if p.key == minute), None) if fit else None
+    part = _script_part(stamp[0], stamp[1], day, at, placed)
     if part == b"null":
         raise Http404("No block then")
     zone = str(zone_of(patient))
-    head = orjson.dumps({"day": day.isoformat(), "time_zone": zone})
+    head = orjson.dumps(
+        {
+            "day": day.isoformat(),
+            "time_zone": zone,
+            # When the block happens today, and why, if the person's work calendar moved it.
+            "happens_at": _clock(placed.at).strftime("%H:%M") if placed and placed.moved else None,
+            "calendar_note": placed.reason if placed else "",
+        }
+    )
     return head[:-1] + b',"stop":' + _stop_json(zone, get_language()) + b"," + part[1:]
 
 

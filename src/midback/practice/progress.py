@@ -10,13 +10,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from midback.care.assessing import assessment_for
-from midback.clinic.models import Patient
+from midback.care.models import CheckIn, Patient, RotationCheck, SessionLog
+from midback.plans.schedule import blocks_on
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import WEEKDAYS
-from midback.practice.models import CheckIn, SessionLog
 from midback.practice.programs import (
     DUE_WINDOW,
-    blocks_on,
     current_version,
     local_now,
     parse_plan,
@@ -195,6 +194,7 @@ def progress_for(patient: Patient, now: datetime) -> dict[str, Any]:
         assessment_for(patient, now, version_library(version), version) if version else None
     )
     checkins = list(CheckIn.objects.filter(patient=patient)[:6])
+    rotations = list(RotationCheck.objects.filter(patient=patient)[:6])
     return {
         "weeks": _calendar(
             parse_plan(version.plan) if version else None,
@@ -207,5 +207,7 @@ def progress_for(patient: Patient, now: datetime) -> dict[str, Any]:
         "trend": trend,
         "encouragement": _encouragement(assessment.active_days7 if assessment else 0, trend),
         "checkins": checkins,
+        "rotations": rotations,
+        "rotation_due": not any(today - r.day < timedelta(days=7) for r in rotations),
         "checkin_due": not any(today - c.day < timedelta(days=7) for c in checkins),
     }

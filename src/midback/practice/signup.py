@@ -19,14 +19,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from midback.clinic.programs import current_library
+from midback.care.devices import set_device_cookie
+from midback.care.patient_actions import do_self_guided_signup
+from midback.care.programs import current_library
 from midback.plans import vocabulary as v
 from midback.plans.cleaning import clean_line
 from midback.plans.intake import IntakeError, parse_intake
 from midback.plans.planner import plan as make_plan
 from midback.plans.schema import Plan
-from midback.practice.actions import do_self_guided_signup
-from midback.practice.devices import set_device_cookie
 from midback.practice.programs import DAYS
 
 SESSION_KEY = "self_guided_intake"

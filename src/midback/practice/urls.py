@@ -15,6 +15,7 @@ urlpatterns = [
     path("app/play/<str:day>/<str:block>/", views.play, name="play"),
     path("app/progress/", views.progress, name="progress"),
     path("app/check-in/", views.checkin, name="checkin"),
+    path("app/rotation/", views.rotation, name="rotation"),
     path("app/devices/", views.devices, name="devices"),
     path("app/offline.json", views.offline_urls, name="offline_urls"),
     # The worker must be served from the root for its scope to cover the whole app.

@@ -25,16 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
-from midback.clinic.models import Patient
-from midback.practice import programs
-from midback.practice.accounts import (
-    AccountForm,
-    SignInForm,
-    do_password_sign_in,
-    do_set_account,
-)
-from midback.practice.actions import do_record_checkin
-from midback.practice.devices import (
+from midback.care.devices import (
     COOKIE_NAME,
     InviteError,
     current_device,
@@ -46,11 +37,22 @@ from midback.practice.devices import (
     patient_required,
     set_device_cookie,
 )
-from midback.practice.errors import LogError
-from midback.practice.models import CheckIn, DeviceSession
+from midback.care.errors import LogError
+from midback.care.models import CheckIn, DeviceSession, Patient, RotationCheck
+from midback.care.outcomes import asks_global_change
+from midback.care.patient_actions import (
+    do_password_sign_in,
+    do_record_checkin,
+    do_record_rotation_check,
+    do_set_account,
+)
+from midback.care.ratelimit import too_many, too_many_sign_ins
+from midback.care.schemas import CheckInIn, RotationCheckIn
+from midback.plans.outcomes import GROC_WORDS
+from midback.plans.schedule import blocks_on
+from midback.practice import programs
+from midback.practice.accounts import AccountForm, SignInForm
 from midback.practice.progress import progress_for
-from midback.practice.ratelimit import too_many, too_many_sign_ins
-from midback.practice.schemas import CheckInIn
 from midback.practice.week import play_url, today_for
 
 STATIC_DIR = Path(__file__).parent / "static" / "practice"
@@ -157,6 +159,7 @@ def play(request: HttpRequest, day: str, block: str) -> HttpResponse:
         "today": reverse("practice:today"),
         "progress": reverse("practice:progress"),
     }
+    data["coach"] = coach_urls()
     names = [e["name"] for e in data["exercises"].values()]
     return render(
         request,
@@ -182,6 +185,52 @@ def progress(request: HttpRequest) -> HttpResponse:
     )
 
 
+@patient_required
+@require_http_methods(["GET", "POST"])
+def rotation(request: HttpRequest) -> HttpResponse:
+    """The weekly phone rotation check: guided by script (the phone's orientation sensor), saved
+    as a plain form post so "saved" means stored."""
+    patient = _patient(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            data = RotationCheckIn.model_validate(
+                {
+                    "id": request.POST.get("id", ""),
+                    "left_degrees": _whole(request.POST.get("left_degrees", "")),
+                    "right_degrees": _whole(request.POST.get("right_degrees", "")),
+                }
+            )
+            do_record_rotation_check(request, patient, data)
+        except ValidationError:
+            error = "The turn could not be measured. Please try the check again."
+        except LogError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Thanks, your rotation check is saved.")
+            return redirect("practice:progress")
+    last = RotationCheck.objects.filter(patient=patient).first()
+    return render(
+        request,
+        "practice/rotation.html",
+        {
+            "patient": patient,
+            "section": "progress",
+            "id": str(uuid.uuid4()),
+            "last": last,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _whole(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
 def _checkin_data(post: Any) -> dict[str, Any]:
     """The check-in form as the API's JSON: numbers as numbers, blanks left out."""
 
@@ -193,7 +242,7 @@ def _checkin_data(post: Any) -> dict[str, Any]:
             return value
 
     data: dict[str, Any] = {"id": post.get("id") or str(uuid.uuid4())}
-    for name in ("pain_now", "pain_worst", "work_impact", "work_hours_missed"):
+    for name in ("pain_now", "pain_worst", "global_change", "work_impact", "work_hours_missed"):
         if post.get(name, "").strip():
             data[name] = number(post[name])
     activities = []
@@ -215,7 +264,9 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
         else:
             field = loc[0] if loc else "form"
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
+        if field == "global_change":
+            message = "Choose one of the answers."
+        elif error["type"] in ("less_than_equal", "greater_than_equal", "int_type", "int_parsing"):
             message = "Choose a whole number from 0 to 10."
         elif error["type"] in ("missing", "string_too_short"):
             message = "Please fill this in."
@@ -238,6 +289,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"id": str(uuid.uuid4())}
+    ask_groc = asks_global_change(patient, timezone.now())
     last = CheckIn.objects.filter(patient=patient).first()
     if last is not None:
         # Same activities as last time, so the scores can be compared week to week.
@@ -264,6 +316,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "values": values,
             "errors": errors,
             "scale": range(11),
+            "ask_groc": ask_groc or "global_change" in values,
+            "groc_scale": [(n, GROC_WORDS[n]) for n in range(7, -8, -1)],
             "slots": [
                 {
                     "n": n,
@@ -350,7 +404,7 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
         plan = programs.parse_plan(version.plan)
         for n in range(OFFLINE_DAYS):
             day = today_local + timedelta(days=n)
-            keys = [b.time.replace(":", "") for b in programs.blocks_on(plan, day)]
+            keys = [b.time.replace(":", "") for b in blocks_on(plan, day)]
             for block in [*keys, programs.FULL]:
                 urls.append(reverse("practice:play", args=[day.isoformat(), block]))
         for slug in programs.version_library(version):
@@ -364,8 +418,33 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"key": key, "urls": urls})
 
 
-# The static folders whose files the worker keeps (the patient app, the site, reminders).
+def coach_urls() -> dict[str, Any]:
+    """Where the camera coach's files are; nothing of it loads until "Use camera" is pressed."""
+    vendor = "coach/vendor/"
+    wasm = (
+        "tfjs-backend-wasm.wasm",
+        "tfjs-backend-wasm-simd.wasm",
+        "tfjs-backend-wasm-threaded-simd.wasm",
+    )
+    return {
+        "module": static("practice/coach/player-coach.js"),
+        "worker": static("practice/coach/pose-worker.js"),
+        "targets": static("practice/coach/targets.json"),
+        "core": static(vendor + "tf-core.min.js"),
+        "converter": static(vendor + "tf-converter.min.js"),
+        "backend": static(vendor + "tf-backend-wasm.min.js"),
+        "poseDetection": static(vendor + "pose-detection.min.js"),
+        "wasm": {name: static(vendor + name) for name in wasm},
+        "detector": static(vendor + "models/blazepose-detector.json"),
+        "lite": static(vendor + "models/blazepose-lite.json"),
+        "full": static(vendor + "models/blazepose-full.json"),
+    }
+
+
+# The static folders whose files the worker keeps (the patient app, the site, reminders). The
+# camera coach is cached when it is first used, not before (cache first, like all static files).
 CACHED_STATIC = ("practice/", "midback/", "reminders/")
+NOT_PRECACHED = ("practice/sw.js", "practice/coach/")
 
 
 def _cached_static() -> list[tuple[str, bytes]]:
@@ -374,7 +453,11 @@ def _cached_static() -> list[tuple[str, bytes]]:
     for finder in finders.get_finders():
         for name, storage in finder.list(["*.map", "*.gz", "*.br"]):
             name = name.replace("\\", "/")
-            if name.startswith(CACHED_STATIC) and name not in found and name != "practice/sw.js":
+            if (
+                name.startswith(CACHED_STATIC)
+                and name not in found
+                and not name.startswith(NOT_PRECACHED)
+            ):
                 with storage.open(name) as handle:
                     found[name] = handle.read()
     return sorted(found.items())

@@ -7,21 +7,27 @@ called whenever either changes (and periodically by the worker, to move the hori
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from midback.clinic.audit import audit
-from midback.clinic.models import Patient, Program
-from midback.practice.devices import digest, new_secret
+from midback.care.audit import audit
+from midback.care.calendars import busy_utc, calendar_days, planned_blocks, work_hours
+from midback.care.devices import digest, new_secret
+from midback.care.models import Patient, Program
+from midback.plans.busy import DayFit, Placed
+from midback.plans.schema import parse_plan
 from midback.reminders.conf import conf
 from midback.reminders.models import CalendarFeed, PushSubscription, Reminder, ReminderSettings
 from midback.reminders.schedule import (
+    Occurrence,
     Preferences,
     block_id,
     local_to_utc,
@@ -30,6 +36,8 @@ from midback.reminders.schedule import (
 )
 
 SNOOZE_MINUTES = (15, 30)
+NUDGE_AFTER = timedelta(minutes=20)
+NUDGE_MINUTES = 3  # the nudge offers a 3-minute break: it must fit before busy time or work ends
 
 
 class EndpointTaken(Exception):
@@ -70,6 +78,54 @@ def current_plan(patient: Patient) -> tuple[dict[str, Any], int]:
     return program.current.plan or {}, program.current.number
 
 
+def current_intake(patient: Patient) -> dict[str, Any]:
+    program = Program.objects.select_related("current").filter(patient=patient).first()
+    if program is None or program.current is None or not isinstance(program.current.intake, dict):
+        return {}
+    return program.current.intake
+
+
+def bump_calendar_revision(patient: Patient) -> None:
+    """Busy time changed: the feed's events get a higher SEQUENCE, so calendars take new times."""
+    settings = settings_for(patient)
+    ReminderSettings.objects.filter(pk=settings.pk).update(
+        calendar_revision=F("calendar_revision") + 1
+    )
+
+
+def _placed(fit: DayFit | None, at: time) -> Placed | None:
+    if fit is None:
+        return None
+    key = at.hour * 60 + at.minute
+    return next((b for b in fit.blocks if b.key == key), None)
+
+
+def placed_occurrences(
+    patient: Patient, plan: dict[str, Any], intake: dict[str, Any], first: date, last: date
+) -> Iterator[tuple[Occurrence, list[str], int]]:
+    """Each block occurrence on local dates first..last as it happens: at the time busy time
+    moved it to (the block keeps its planned time as its identity), with what it holds now;
+    dropped ones are left out. Quiet hours and days off are the caller's to apply."""
+    zone = zone_of(patient)
+    blocks = parse_schedule(plan.get("schedule") or [])
+    if not blocks:
+        return
+    fits = calendar_days(patient, parse_plan(plan), intake, zone, first, last)
+    for occ in occurrences(blocks, zone, first, last):
+        placed = _placed(fits.fit(occ.local_date), occ.block.time)
+        if placed is None:
+            yield occ, list(occ.block.exercises), occ.block.minutes
+            continue
+        if placed.dropped:
+            continue
+        local, due = local_to_utc(occ.local_date, time(placed.at // 60, placed.at % 60), zone)
+        yield (
+            Occurrence(occ.block, occ.local_date, local, due),
+            list(placed.exercises),
+            placed.minutes,
+        )
+
+
 @dataclass(frozen=True)
 class Wanted:
     channel: str
@@ -88,8 +144,13 @@ def wanted_reminders(
     now: datetime,
     *,
     has_push: bool,
+    intake: dict[str, Any] | None = None,
 ) -> list[Wanted]:
-    """Every reminder the patient should get from `now - grace` to the horizon, per channel."""
+    """Every reminder the patient should get from `now - grace` to the horizon, per channel.
+
+    A break that busy time moved is reminded at its new time (same block id); one it dropped is
+    not reminded. A break may get one nudge 20 minutes on (see `worker.py` for when it is sent).
+    """
     zone = zone_of(patient)
     prefs = preferences(settings)
     today = now.astimezone(zone).date()
@@ -100,28 +161,45 @@ def wanted_reminders(
         channels.append(Reminder.Channel.PUSH)
     if settings.email == ReminderSettings.Email.PER_BLOCK and patient.email:
         channels.append(Reminder.Channel.EMAIL)
-    blocks = parse_schedule(plan.get("schedule") or [])
+    nudge = settings.nudge and (
+        (settings.push_enabled and has_push)
+        or (settings.email != ReminderSettings.Email.OFF and bool(patient.email))
+    )
+    first = today - timedelta(days=1)
+    parsed = parse_plan(plan) if plan.get("schedule") else None
+    busy = (
+        busy_utc(patient, datetime.combine(first, time(), tzinfo=zone), now + timedelta(days=15))
+        if nudge and parsed is not None
+        else []
+    )
     wanted: list[Wanted] = []
     days_with_blocks: dict[date, list[str]] = {}
-    for occ in occurrences(blocks, zone, today - timedelta(days=1), last):
+    for occ, exercises, minutes in placed_occurrences(patient, plan, intake or {}, first, last):
         if not prefs.allows(occ):
             continue
         days_with_blocks.setdefault(occ.local_date, [])
-        if occ.due_at <= since:
-            continue
         bid = block_id(settings.block_salt, occ.local_date, occ.hhmm)
-        for channel in channels:
-            wanted.append(
-                Wanted(
-                    channel=channel,
-                    block_id=bid,
-                    local_date=occ.local_date,
-                    local_time=occ.block.time,
-                    due_at=occ.due_at,
-                    exercises=list(occ.block.exercises),
-                    minutes=occ.block.minutes,
+        if occ.due_at > since:
+            for channel in channels:
+                wanted.append(
+                    Wanted(
+                        channel, bid, occ.local_date, occ.block.time, occ.due_at, exercises, minutes
+                    )
                 )
-            )
+        if nudge and parsed is not None:
+            nudge_at = _nudge_due(occ, parsed, intake or {}, prefs, busy, zone)
+            if nudge_at is not None and nudge_at > since:
+                wanted.append(
+                    Wanted(
+                        Reminder.Channel.NUDGE,
+                        block_id(settings.block_salt, occ.local_date, occ.hhmm, kind="nudge"),
+                        occ.local_date,
+                        occ.block.time,
+                        nudge_at,
+                        exercises,
+                        minutes,
+                    )
+                )
     if settings.email == ReminderSettings.Email.DAILY and patient.email:
         hhmm = settings.digest_time.strftime("%H%M")
         for day in sorted(days_with_blocks):
@@ -142,12 +220,42 @@ def wanted_reminders(
     return wanted
 
 
+def _nudge_due(
+    occ: Occurrence,
+    plan: Any,
+    intake: dict[str, Any],
+    prefs: Preferences,
+    busy: list[tuple[datetime, datetime]],
+    zone: ZoneInfo,
+) -> datetime | None:
+    """When a break's one follow-up is due, or None: only for short breaks at work, and never in
+    quiet hours, in busy time, or after work ends."""
+    day_blocks = planned_blocks(plan, occ.local_date)
+    key = occ.block.time.hour * 60 + occ.block.time.minute
+    block = next((b for b in day_blocks if b.at == key), None)
+    if block is None or block.kind != "break":
+        return None
+    due = occ.due_at + NUDGE_AFTER
+    local = due.astimezone(zone)
+    if prefs.is_quiet(local.time().replace(tzinfo=None)):
+        return None
+    work = work_hours(intake, occ.local_date, day_blocks)
+    minute = (local.date() - occ.local_date).days * 1440 + local.hour * 60 + local.minute
+    if work is None or minute + NUDGE_MINUTES > work.end:
+        return None
+    ends = due + timedelta(minutes=NUDGE_MINUTES)
+    if any(s < ends and due < e for s, e in busy):
+        return None
+    return due
+
+
 @transaction.atomic
 def sync_patient(
     patient: Patient,
     *,
     plan: dict[str, Any] | None = None,
     version: int | None = None,
+    intake: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> int:
     """Make the patient's pending reminders match their program and preferences; returns changes.
@@ -162,10 +270,11 @@ def sync_patient(
     settings = ReminderSettings.objects.select_for_update().get(pk=settings.pk)
     if plan is None or version is None:
         plan, version = current_plan(patient)
+        intake = current_intake(patient)
     has_push = PushSubscription.objects.filter(patient=patient).exists()
     wanted = {
         (w.block_id, w.channel): w
-        for w in wanted_reminders(patient, settings, plan, now, has_push=has_push)
+        for w in wanted_reminders(patient, settings, plan, now, has_push=has_push, intake=intake)
     }
     zone = zone_of(patient)
     existing = {
@@ -243,6 +352,7 @@ def do_save_settings(
     quiet_end: time | None,
     days_off: list[str],
     email_address: str | None = None,
+    nudge: bool | None = None,
 ) -> ReminderSettings:
     """Save the patient's reminder choices and reschedule their reminders to match."""
     if email_address is not None and email_address != patient.email:
@@ -254,6 +364,8 @@ def do_save_settings(
     settings.digest_time = digest_time
     settings.quiet_start, settings.quiet_end = quiet_start, quiet_end
     settings.days_off = sorted(set(days_off))
+    if nudge is not None:
+        settings.nudge = nudge
     settings.updated_at = timezone.now()
     settings.save()
     sync_patient(patient)

@@ -17,9 +17,10 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, Field, field_validator
 
-from midback.api import ErrorOut, error_response
+from midback.care import outbound
+from midback.care.api_errors import ErrorOut, error_response
 from midback.care.auth import DeviceCookie, patient_of
-from midback.reminders import actions, outbound
+from midback.reminders import actions
 from midback.reminders.conf import conf
 from midback.reminders.vapid import b64url_decode, vapid_keys
 

@@ -9,6 +9,7 @@
 | `REMINDER_PUSH_ALLOW_HTTP` | DEBUG | accept `http://` loopback push endpoints (tests, benchmarks) |
 | `VAPID_PRIVATE_KEY`, `VAPID_PUBLIC_KEY` | (made on first use, stored) | the VAPID key pair, base64url |
 | `VAPID_SUBJECT` | `mailto:reminders@<site host>` | the contact sent to push services |
+| `CALENDAR_MAX_BYTES`, `CALENDAR_TIMEOUT` | 5 MB, 15 s | work-calendar reads (`workcal.py`) |
 """
 
 from __future__ import annotations

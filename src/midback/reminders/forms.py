@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from midback.clinic.validators import CleanInputForm
+from midback.care.validators import CleanInputForm
 from midback.plans.cleaning import CLOCK_FIELD_ATTRS
 from midback.plans.vocabulary import WEEKDAYS
 from midback.reminders.models import ReminderSettings
@@ -35,6 +35,11 @@ class ReminderSettingsForm(CleanInputForm, forms.Form):
         label="until",
         widget=forms.TimeInput(attrs=CLOCK_FIELD_ATTRS, format="%H:%M"),
     )
+    nudge = forms.BooleanField(
+        required=False,
+        label="If a break passes with nothing done, remind me once more 20 minutes later "
+        "(never in quiet hours, in meetings or after work)",
+    )
     days_off = forms.MultipleChoiceField(
         required=False,
         choices=list(DAY_NAMES.items()),
@@ -49,3 +54,33 @@ class ReminderSettingsForm(CleanInputForm, forms.Form):
         if data.get("email", "off") != "off" and not data.get("email_address"):
             self.add_error("email_address", "Give an email address to get reminders by email.")
         return data
+
+
+class CalendarLinkForm(CleanInputForm, forms.Form):
+    """The secret address of the person's work calendar (read every 15 minutes)."""
+
+    url = forms.CharField(
+        max_length=2000,
+        label="Your work calendar's secret address (iCal / .ics)",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    own_email = forms.EmailField(
+        required=False,
+        label="The email address your meeting invitations go to (so meetings you declined "
+        "do not count)",
+    )
+
+
+class CalendarUploadForm(CleanInputForm, forms.Form):
+    """An .ics file read once (it does not update: link the address for that)."""
+
+    file = forms.FileField(
+        label="Or upload an .ics file once",
+        error_messages={
+            "empty": "The calendar file is empty.",
+            "required": "Choose an .ics file to upload.",
+        },
+    )
+    own_email = forms.EmailField(
+        required=False, label="The email address your meeting invitations go to"
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F
 from django.urls import reverse
 
-from midback.clinic.models import Patient, ProgramVersion
+from midback.care.models import Patient, ProgramVersion
 from midback.reminders.conf import site_host
 from midback.reminders.models import Reminder
 
@@ -69,9 +70,18 @@ def message_id(reminder: Reminder) -> str:
     return f"<{reminder.block_id}.{reminder.channel}@{site_host()}>"
 
 
+def local_clock(reminder: Reminder, patient: Patient) -> str:
+    """When the block happens, as the person's clock shows it (after any move around meetings)."""
+    try:
+        zone = ZoneInfo(patient.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return reminder.due_at.astimezone(zone).strftime("%H:%M")
+
+
 def block_email(reminder: Reminder, patient: Patient) -> EmailMessage:
     link = settings.SITE_URL + player_path(reminder.local_date, reminder.local_time)
-    at = reminder.local_time.strftime("%H:%M")
+    at = local_clock(reminder, patient)
     names = _reminder_names(reminder)
     body = (
         f"Hello {patient.display_name},\n\n"
@@ -101,6 +111,41 @@ def digest_email(reminder: Reminder, patient: Patient, lines: list[str]) -> Emai
     )
     return EmailMessage(
         subject=f"Your MidBack breaks for {day}",
+        body=body,
+        to=[patient.email],
+        headers={"Message-ID": message_id(reminder)},
+    )
+
+
+NUDGE_TITLE = "Still time for a 3-minute break?"
+
+
+def nudge_payload(reminder: Reminder, break_id: str) -> bytes:
+    """The one follow-up after a break with nothing logged. Its tag is the break's id, so it
+    takes the place of the break's own notification instead of adding a second."""
+    return json.dumps(
+        {
+            "title": NUDGE_TITLE,
+            "body": block_summary(reminder),
+            "tag": break_id,
+            "url": player_path(reminder.local_date, reminder.local_time),
+            "renotify": True,
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def nudge_email(reminder: Reminder, patient: Patient) -> EmailMessage:
+    link = settings.SITE_URL + player_path(reminder.local_date, reminder.local_time)
+    body = (
+        f"Hello {patient.display_name},\n\n"
+        f"{NUDGE_TITLE}\n{block_summary(reminder)}\n\n"
+        f"Start here: {link}\n\n"
+        "This is the only follow-up for this break. Turn these follow-ups off: "
+        f"{settings.SITE_URL}/app/reminders/\n"
+    )
+    return EmailMessage(
+        subject=f"MidBack: {NUDGE_TITLE}",
         body=body,
         to=[patient.email],
         headers={"Message-ID": message_id(reminder)},

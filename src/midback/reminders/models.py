@@ -8,7 +8,7 @@ from datetime import time
 from django.db import models
 from django.utils import timezone
 
-from midback.clinic.models import Clinic, Patient
+from midback.care.models import Clinic, Patient
 
 
 def new_salt() -> str:
@@ -35,6 +35,12 @@ class ReminderSettings(models.Model):
     days_off = models.JSONField(default=list, blank=True, help_text='weekday codes, e.g. ["sat"]')
     block_salt = models.CharField(
         max_length=32, default=new_salt, help_text="makes block ids opaque and stable"
+    )
+    nudge = models.BooleanField(
+        default=True, help_text="one follow-up 20 minutes after a break with nothing logged"
+    )
+    calendar_revision = models.PositiveIntegerField(
+        default=0, help_text="bumped when busy time moves breaks: added to the feed's SEQUENCE"
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -100,6 +106,7 @@ class Reminder(models.Model):
         PUSH = "push", "Web push"
         EMAIL = "email", "Email at each block"
         DIGEST = "digest", "Daily summary email"
+        NUDGE = "nudge", "One follow-up after a missed break"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

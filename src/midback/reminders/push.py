@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
-from midback.reminders.outbound import OutboundRefused, guarded_create_connection
+from midback.care.outbound import OutboundRefused, guarded_create_connection
 from midback.reminders.vapid import VapidKeys
 
 VAPID_LIFETIME = 12 * 3600  # push services refuse tokens that live longer than 24 hours

@@ -1,4 +1,5 @@
-"""The reminder worker: claims due reminders with a lease, sends them, marks them. What it promises:
+"""The reminder worker: claims due reminders with a lease, sends them, marks them (and, beside
+them, the clinic's webhook events: `webhooks.py`, same design). What it promises:
 
 - **Each reminder is claimed by one worker at a time.** A claim sets `status=claimed`, a unique
   lease token and `lease_until`. On PostgreSQL the candidates are picked with
@@ -27,6 +28,13 @@
   Retry-After, while the grace period lasts. Any other 4xx: failed, not retried.
 - Quiet hours, days off, skips and snoozes are applied when reminders are scheduled
   (`actions.sync_patient`); the worker sends what is due.
+- **The nudge** (one follow-up 20 minutes after a break, `Reminder.Channel.NUDGE`) is scheduled
+  only outside quiet hours, busy time and after-work time, and is checked again when due: it is
+  not sent (marked skipped) when the break was logged, snoozed or skipped. It goes by push when
+  the person has it on a device, else by email, with the same lease, Topic (its own id), tag
+  (the break's id, so it replaces the break's notification) and Message-ID rules.
+- **Calendars**: every 15 minutes (with the scheduling pass) linked work calendars are read
+  again (`workcal.refresh_due`), and a change of busy time re-times pending reminders.
 """
 
 from __future__ import annotations
@@ -49,14 +57,22 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from midback.clinic.models import Patient
-from midback.reminders import messages
-from midback.reminders.actions import current_plan, preferences, settings_for, sync_all, zone_of
+from midback.care.models import Patient, SessionLog
+from midback.reminders import messages, workcal
+from midback.reminders.actions import (
+    current_intake,
+    current_plan,
+    placed_occurrences,
+    preferences,
+    settings_for,
+    sync_all,
+)
 from midback.reminders.conf import ReminderConf, conf
 from midback.reminders.models import PushSubscription, Reminder
 from midback.reminders.push import PushResult, PushSender
-from midback.reminders.schedule import occurrences, parse_schedule
+from midback.reminders.schedule import block_id
 from midback.reminders.vapid import vapid_keys
+from midback.reminders.webhooks import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +91,10 @@ class Stats:
     failed: int = 0
     lost_lease: int = 0
     dropped_subscriptions: int = 0
+    skipped: int = 0  # nudges no longer needed (the break was logged, snoozed or skipped)
+    events_delivered: int = 0
+    events_retried: int = 0
+    events_failed: int = 0
 
     def add(self, other: Stats) -> None:
         for name in self.__dataclass_fields__:
@@ -124,6 +144,9 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="push")
         self._mail = threading.local()
         self.stopping = False
+        self.webhooks = WebhookSender(
+            self.name, concurrency=concurrency, lease=self.conf.lease, now=now
+        )
 
     @property
     def sender(self) -> PushSender:
@@ -138,6 +161,7 @@ class Worker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self.webhooks.close()
 
     # Claiming ----------------------------------------------------------------------------------
 
@@ -196,7 +220,17 @@ class Worker:
                 stats.lost_lease += 1
         late_ids = {r.pk for r in late}
         due = [r for r in rows if r.pk not in late_ids]
-        subscriptions = self._subscriptions({r.patient_id for r in due if r.channel == "push"})
+        for reminder, why in self._nudges_not_needed(due):
+            if self._mark(
+                token, reminder, status=Reminder.Status.SKIPPED, lease_until=None, last_error=why
+            ):
+                stats.skipped += 1
+            else:
+                stats.lost_lease += 1
+            due.remove(reminder)
+        subscriptions = self._subscriptions(
+            {r.patient_id for r in due if r.channel in ("push", "nudge")}
+        )
         if subscriptions:
             self.sender  # noqa: B018 - loads the VAPID key here: the sending threads must not query
         # A sliding window: a new send starts only when a finished one has been marked, so at
@@ -213,6 +247,28 @@ class Worker:
             self._apply(token, [f.result() for f in wait(in_flight).done], stats)
         return stats
 
+    def _nudges_not_needed(self, rows: list[Reminder]) -> list[tuple[Reminder, str]]:
+        """Nudges whose break was logged, snoozed or skipped since they were scheduled."""
+        out = []
+        for reminder in rows:
+            if reminder.channel != Reminder.Channel.NUDGE:
+                continue
+            patient = reminder.patient
+            if SessionLog.objects.filter(
+                patient=patient, block_day=reminder.local_date, block_time=reminder.local_time
+            ).exists():
+                out.append((reminder, "not needed: the break was logged"))
+                continue
+            salt = settings_for(patient).block_salt
+            bid = block_id(salt, reminder.local_date, reminder.local_time.strftime("%H%M"))
+            if (
+                Reminder.objects.filter(patient=patient, block_id=bid)
+                .filter(Q(snoozed=True) | Q(status=Reminder.Status.SKIPPED))
+                .exists()
+            ):
+                out.append((reminder, "not needed: the break was snoozed or skipped"))
+        return out
+
     def _subscriptions(self, patient_ids: set[int]) -> dict[int, list[PushSubscription]]:
         found: dict[int, list[PushSubscription]] = {}
         for sub in PushSubscription.objects.filter(patient_id__in=patient_ids):
@@ -223,6 +279,14 @@ class Worker:
         self, reminder: Reminder, subs: list[PushSubscription], now: datetime
     ) -> Callable[[], Outcome]:
         """Prepare everything that needs the database here, so the thread only talks to the network."""
+        if reminder.channel == Reminder.Channel.NUDGE:
+            if subs and settings_for(reminder.patient).push_enabled:
+                payload = messages.nudge_payload(reminder, self._break_id(reminder))
+                ttl = int((reminder.due_at + self.conf.grace - now).total_seconds())
+                infos = [(s.pk, s.info()) for s in subs]
+                return lambda: self._send_push(reminder, infos, payload, ttl)
+            nudge = messages.nudge_email(reminder, reminder.patient)
+            return lambda: self._send_email(reminder, nudge)
         if reminder.channel == Reminder.Channel.PUSH:
             payload = messages.push_payload(reminder)
             ttl = int((reminder.due_at + self.conf.grace - now).total_seconds())
@@ -234,18 +298,23 @@ class Worker:
             message = messages.block_email(reminder, reminder.patient)
         return lambda: self._send_email(reminder, message)
 
+    def _break_id(self, reminder: Reminder) -> str:
+        salt = settings_for(reminder.patient).block_salt
+        return block_id(salt, reminder.local_date, reminder.local_time.strftime("%H%M"))
+
     def _day_lines(self, reminder: Reminder) -> list[str]:
         patient: Patient = reminder.patient
         plan, _ = current_plan(patient)
         prefs = preferences(settings_for(patient))
-        blocks = parse_schedule(plan.get("schedule") or [])
         lines = []
         day = reminder.local_date
         pinned = messages.pinned_names(patient.pk)
-        for occ in occurrences(blocks, zone_of(patient), day, day):
+        for occ, exercises, minutes in placed_occurrences(
+            patient, plan, current_intake(patient), day, day
+        ):
             if prefs.allows(occ):
-                names = messages.exercise_names(list(occ.block.exercises), pinned)
-                lines.append(f"{occ.local_start:%H:%M}  {names} · {occ.block.minutes} min")
+                names = messages.exercise_names(exercises, pinned)
+                lines.append(f"{occ.local_start:%H:%M}  {names} · {minutes} min")
         return lines
 
     def _send_push(
@@ -352,13 +421,20 @@ class Worker:
         next_schedule = 0.0
         while not self.stopping:
             if schedule_every and clock.monotonic() >= next_schedule:
+                workcal.refresh_due(self.now())
                 sync_all(self.now())
                 next_schedule = clock.monotonic() + schedule_every
             stats = self.run_once()
+            events = self.webhooks.run_once()
+            stats.events_delivered += events["delivered"]
+            stats.events_retried += events["retried"]
+            stats.events_failed += events["failed"]
+            stats.lost_lease += events["lost_lease"]
             total.add(stats)
-            if on_batch is not None and stats.claimed:
+            busy = stats.claimed or events["claimed"]
+            if on_batch is not None and busy:
                 on_batch(stats)
-            if stats.claimed:
+            if busy:
                 continue
             if until_idle and not self._anything_left():
                 break
@@ -368,7 +444,10 @@ class Worker:
     def _anything_left(self) -> bool:
         """Reminders due now or held by a (possibly dead) worker whose lease has not ended yet."""
         now = self.now()
-        return Reminder.objects.filter(
-            Q(status=Reminder.Status.PENDING, not_before__lte=now)
-            | Q(status=Reminder.Status.CLAIMED)
-        ).exists()
+        return (
+            Reminder.objects.filter(
+                Q(status=Reminder.Status.PENDING, not_before__lte=now)
+                | Q(status=Reminder.Status.CLAIMED)
+            ).exists()
+            or self.webhooks.anything_left()
+        )

@@ -4,6 +4,8 @@ import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from midback.plans.stop_reasons import BY_CODE
 
@@ -51,3 +53,18 @@ def stop_reason(code: str) -> str:
     """A stop reason's code in the clinician's words (from `plans.stop_reasons`)."""
     reason = BY_CODE.get(code)
     return reason.clinician if reason else (code or "no reason given")
+
+
+# The arrow as a small drawing: the print font (the handout's) has no "→", and a PDF must not
+# borrow a glyph from whatever fonts the server happens to have.
+_PRINT_ARROW = (
+    '<svg class="arrow" viewBox="0 0 12 8" width="0.95em" height="0.62em" role="img" '
+    'aria-label="to"><path d="M1 4h9M7 1l3 3-3 3" fill="none" stroke="currentColor" '
+    'stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+
+
+@register.filter
+def print_arrows(text: str) -> str:
+    """Text made safe for HTML, with each "→" drawn (for the PDF's own font)."""
+    return mark_safe(escape(text).replace("→", _PRINT_ARROW))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import require_staff
-from midback.clinic.audit import audit
+from midback.care.access import require_staff
+from midback.care.audit import audit
+from midback.care.login import check_code_login, check_password_login
+from midback.care.models import StaffMember
+from midback.care.ratelimit import too_many_sign_ins
 from midback.clinic.forms import LoginForm, TotpForm
-from midback.clinic.login import check_code_login, check_password_login
-from midback.clinic.models import StaffMember
-from midback.practice.ratelimit import too_many_sign_ins
 
 PENDING = "clinic_pending_user"
 TOO_MANY = "Too many sign-in attempts from this network. Wait 15 minutes and try again."
@@ -72,11 +73,22 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
             status=429,
         )
     if request.method == "POST" and form.is_valid():
-        result = check_code_login(staff, form.cleaned_data["code"], int(pending.get("tries", 0)))
+        result = check_code_login(
+            request, staff, form.cleaned_data["code"], int(pending.get("tries", 0))
+        )
         if result.ok:
             del request.session[PENDING]
             login(request, staff.user, backend="django.contrib.auth.backends.ModelBackend")
-            audit(request, staff.clinic, "sign_in", staff, "with authenticator code")
+            how = "with a recovery code" if result.recovery else "with authenticator code"
+            audit(request, staff.clinic, "sign_in", staff, how)
+            if result.recovery:
+                left = len(staff.recovery_codes)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} of them "
+                    f"{'is' if left == 1 else 'are'} left. Make new ones on your Account page "
+                    "if you have lost your authenticator.",
+                )
             return redirect(_next(request))
         error, status = result.error, 401
         if result.start_again:

@@ -16,28 +16,33 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from midback.clinic.access import (
+from midback.care.access import (
     get_patient_for_staff,
     owner_required,
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import do_erase_patient
-from midback.clinic.audit import audit
-from midback.clinic.models import (
+from midback.care.actions import do_erase_patient
+from midback.care.audit import audit
+from midback.care.exports import patient_data_sections
+from midback.care.fhir import patient_bundle
+from midback.care.models import (
     AuditEvent,
+    CheckIn,
     Clinic,
+    DeviceSession,
+    ExerciseLog,
     Patient,
     ProgramTemplate,
     ProgramVersion,
+    SessionLog,
     StaffMember,
+    Visit,
 )
-from midback.clinic.programs import current_library
+from midback.care.programs import current_library
 from midback.clinic.templatetags.clinic_tags import plain
 from midback.content.models import Exercise, ExerciseVersion
 from midback.plans.cleaning import zone_or_utc
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, SessionLog
-from midback.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 
 def patient_data(patient: Patient) -> dict[str, Any]:
@@ -68,27 +73,27 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "sessions": sessions,
         "exercises": exercises,
         "checkins": list(CheckIn.objects.filter(patient=patient).order_by("day").values()),
+        "visits": list(
+            Visit.objects.filter(patient=patient)
+            .order_by("starts_at")
+            .values(
+                "id",
+                "starts_at",
+                "kind",
+                "status",
+                "note",
+                "practitioner_id",
+                "created_at",
+                "updated_at",
+            )
+        ),
         "devices": list(
             DeviceSession.objects.filter(patient=patient).values(
                 "label", "created_at", "last_seen_at", "revoked_at"
             )
         ),
-        # Reminder choices and where reminders go; never the secrets (keys, token hashes).
-        "reminder_settings": list(
-            ReminderSettings.objects.filter(patient=patient).values(
-                "push_enabled", "email", "digest_time", "quiet_start", "quiet_end", "days_off"
-            )
-        ),
-        "push_subscriptions": list(
-            PushSubscription.objects.filter(patient=patient).values(
-                "label", "created_at", "last_success_at"
-            )
-        ),
-        "calendar_feeds": list(
-            CalendarFeed.objects.filter(patient=patient).values(
-                "created_at", "revoked_at", "last_fetched_at"
-            )
-        ),
+        # Sections kept above the record (reminders' choices), registered at start-up.
+        **patient_data_sections(patient),
     }
 
 
@@ -108,6 +113,7 @@ EXERCISE_COLUMNS = [
     "stopped",
     "stop_reason",
     "note",
+    "best_range_degrees",
     "session_pain_before",
     "session_pain_after",
     "session_completed",
@@ -151,6 +157,7 @@ def exercises_csv(clinic: Clinic, patients: list[Patient]) -> str:
                 "yes" if ex.stopped else "no",
                 plain(ex.stop_reason) if ex.stop_reason else "",
                 ex.note,
+                "" if ex.best_range is None else ex.best_range,
                 "" if session.pain_before is None else session.pain_before,
                 "" if session.pain_after is None else session.pain_after,
                 "yes" if session.completed else "no",
@@ -163,10 +170,18 @@ def clinic_data(clinic: Clinic) -> dict[str, Any]:
     """What the clinic itself holds besides patients: its exercises, templates, staff."""
     exercises = Exercise.objects.filter(clinic=clinic).prefetch_related("versions")
     return {
-        "clinic": {"name": clinic.name, "slug": clinic.slug, "time_zone": clinic.time_zone},
+        "clinic": {
+            "name": clinic.name,
+            "slug": clinic.slug,
+            "time_zone": clinic.time_zone,
+            "address": clinic.address,
+            "phone": clinic.phone,
+            "logo": bool(clinic.logo),
+        },
         "exercises": [
             {
                 "slug": exercise.slug,
+                "retired_at": exercise.retired_at,
                 "versions": [
                     {
                         "number": v.number,
@@ -184,7 +199,7 @@ def clinic_data(clinic: Clinic) -> dict[str, Any]:
         "templates": list(
             ProgramTemplate.objects.filter(clinic=clinic)
             .order_by("name")
-            .values("name", "plan", "created_at")
+            .values("name", "plan", "created_at", "retired_at")
         ),
         "staff": [
             {
@@ -241,6 +256,18 @@ def patient_export_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         body = json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2)
         response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}.{fmt}"'
+    return response
+
+
+@staff_required
+def patient_fhir_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's record as a FHIR R4 Bundle, to load into another system."""
+    patient = get_patient_for_staff(request, patient_id)
+    audit(request, patient.clinic, "export", patient, "FHIR bundle")
+    response = HttpResponse(
+        patient_bundle(patient).model_dump_json(indent=2), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-fhir.json"'
     return response
 
 

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import get_custom_exercise_for_staff, require_staff, staff_required
-from midback.clinic.audit import audit
+from midback.care.access import get_custom_exercise_for_staff, require_staff, staff_required
+from midback.care.actions import do_retire_exercise
+from midback.care.audit import audit
+from midback.care.models import ProgramTemplate, ProgramVersion
 from midback.clinic.exercises import CustomExerciseForm, do_save_custom_exercise, initial_of
-from midback.clinic.models import ProgramTemplate, ProgramVersion
 from midback.content.models import Exercise, ExerciseVersion
 
 
@@ -20,7 +21,15 @@ def exercise_list_view(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     exercises = Exercise.objects.filter(clinic=staff.clinic).select_related("current")
     rows = [(e, e.current.spec) for e in exercises if e.current is not None]
-    return render(request, "clinic/exercises.html", {"staff": staff, "rows": rows})
+    return render(
+        request,
+        "clinic/exercises.html",
+        {
+            "staff": staff,
+            "rows": [(e, spec) for e, spec in rows if e.retired_at is None],
+            "retired": [(e, spec) for e, spec in rows if e.retired_at is not None],
+        },
+    )
 
 
 @staff_required
@@ -86,3 +95,26 @@ def exercise_delete_view(request: HttpRequest, exercise_id: int) -> HttpResponse
         exercise.delete()
     messages.success(request, f"{name} is deleted.")
     return redirect("clinic:exercises")
+
+
+@staff_required
+@require_POST
+def exercise_retire_view(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Retire a clinic exercise (`retire=yes`) or restore it (`retire=no`)."""
+    staff = require_staff(request)
+    exercise = get_custom_exercise_for_staff(request, exercise_id)
+    assert exercise.current is not None
+    name = exercise.current.spec.name
+    retire = request.POST.get("retire") != "no"
+    if retire == (exercise.retired_at is not None):
+        messages.info(request, f"{name} is {'retired' if retire else 'offered'} already.")
+    else:
+        do_retire_exercise(request, staff.clinic, exercise, retire)
+        messages.success(
+            request,
+            f"{name} is retired: it is no longer offered for new programs; programs that have "
+            "it keep it."
+            if retire
+            else f"{name} is restored: it is offered for new programs again.",
+        )
+    return redirect("clinic:exercise_edit", exercise_id=exercise.pk)

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from midback.clinic.access import get_patient_for_staff, staff_required
-from midback.clinic.audit import audit
+from midback.care.access import get_patient_for_staff, staff_required
+from midback.care.audit import audit
+from midback.care.devices import do_create_invite
+from midback.care.models import Program
+from midback.care.programs import clinical_notes, library_of_version
 from midback.clinic.handout import render_handout
-from midback.clinic.models import Program
-from midback.clinic.programs import clinical_notes, library_of_version
-from midback.practice.devices import do_create_invite
 
 
 @staff_required
@@ -54,6 +54,11 @@ def handout_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         images=images,
         practitioner=version.author.display_name if version.author else "",
         clinical=clinical_notes(version.plan) if clinic_copy else None,
+        clinic_address=patient.clinic.address,
+        clinic_phone=patient.clinic.phone,
+        logo=(bytes(patient.clinic.logo), patient.clinic.logo_type)
+        if patient.clinic.logo
+        else None,
     )
     audit(request, patient.clinic, "export", patient, f"handout v{version.number} {paper}")
     response = HttpResponse(pdf, content_type="application/pdf")

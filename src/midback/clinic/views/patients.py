@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import segno
 from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,20 +18,39 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.care.actions import do_archive_patient
+from midback.care.access import get_patient_for_staff, require_staff, staff_required
+from midback.care.actions import do_archive_patient, do_create_patient, do_revoke_invite
 from midback.care.assessing import assessment_for, proposed_plan
-from midback.clinic.access import get_patient_for_staff, require_staff, staff_required
-from midback.clinic.actions import do_create_patient
-from midback.clinic.audit import audit
-from midback.clinic.charts import PainPoint, adherence_chart, pain_chart
-from midback.clinic.forms import PatientForm
-from midback.clinic.models import Patient, Program
-from midback.clinic.programs import clinical_notes, current_library
+from midback.care.audit import audit
+from midback.care.calendars import week_summary
+from midback.care.devices import do_create_invite
+from midback.care.models import (
+    CheckIn,
+    DeviceSession,
+    ExerciseLog,
+    Invite,
+    Patient,
+    Program,
+    RotationCheck,
+    SessionLog,
+    Visit,
+)
+from midback.care.outcomes import outcome_changes
+from midback.care.programs import clinical_notes, current_library
+from midback.clinic.charts import (
+    OutcomeRow,
+    PainPoint,
+    adherence_chart,
+    outcome_chart,
+    pain_chart,
+    range_chart,
+    rotation_chart,
+)
+from midback.clinic.forms import PatientForm, VisitForm, VisitStatusForm
 from midback.plans.cleaning import zone_or_utc
+from midback.plans.outcomes import OutcomePoint, pain_verdict
 from midback.plans.schema import Plan
 from midback.plans.vocabulary import RED_FLAGS, words
-from midback.practice.devices import do_create_invite
-from midback.practice.models import CheckIn, DeviceSession, ExerciseLog, Invite, SessionLog
 
 
 @staff_required
@@ -70,7 +89,18 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_patient_for_staff(request, patient_id)
+    return patient_page(request, get_patient_for_staff(request, patient_id))
+
+
+def patient_page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    visit_form: VisitForm | None = None,
+    status_form: tuple[int, VisitStatusForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The patient's page; a visit form that failed is shown again with its errors."""
     staff = require_staff(request)
     zone = zone_or_utc(patient.time_zone)
     today = timezone.localdate(timezone=zone)
@@ -100,6 +130,13 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         for day, day_logs in sorted(per_day.items())
     ]
     bars = [(c.day, c.done, c.scheduled) for c in assessment.daily] if assessment else []
+    names = {slug: spec.name for slug, spec in library.items()}
+    ranges = _ranges(patient, first, today, names)
+    rotations = list(
+        RotationCheck.objects.filter(patient=patient, day__gte=first)
+        .order_by("day", "created_at")
+        .values_list("day", "left_degrees", "right_degrees")
+    )
     checkins = list(CheckIn.objects.filter(patient=patient).order_by("-day")[:8])
     invites = invite_states(patient, timezone.now())
     devices = DeviceSession.objects.filter(patient=patient).aggregate(
@@ -107,6 +144,18 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     last_session = logs[0].started_at if logs else None
     last_active = max((t for t in (devices["seen"], last_session) if t), default=None)
+    started, outcome_points, outcome = outcome_changes(patient)
+    visits = list(
+        Visit.objects.filter(patient=patient).select_related("practitioner").order_by("-starts_at")
+    )
+    now = timezone.now()
+    upcoming = [v for v in reversed(visits) if v.starts_at >= now - dt.timedelta(hours=12)]
+    past = [v for v in visits if v.starts_at < now - dt.timedelta(hours=12)][:6]
+    for visit in (*upcoming, *past):
+        form = status_form[1] if status_form and status_form[0] == visit.pk else None
+        visit.status_form = form or VisitStatusForm(  # type: ignore[attr-defined]
+            initial={"status": visit.status, "note": visit.note}, prefix=f"v{visit.pk}"
+        )
     audit(request, patient.clinic, "read", patient, "patient page")
     return render(
         request,
@@ -116,7 +165,14 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "version": version,
             "plan": Plan.model_validate(version.plan) if version else None,
-            "names": {slug: spec.name for slug, spec in library.items()},
+            "names": names,
+            "ranges": ranges,
+            "rotation_latest": rotations[-1] if rotations else None,
+            "rotation_svg": rotation_chart(
+                rotations, first, today, "Phone rotation check, degrees left and right, 28 days"
+            )
+            if rotations
+            else "",
             "assessment": assessment,
             "red_flag_words": [
                 words(RED_FLAGS, code, "clinician") for code in patient.red_flags or []
@@ -129,10 +185,86 @@ def patient_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             "proposed": proposed,
             "logs": logs[:30],
             "checkins": checkins,
-            "pain_svg": pain_chart(points, first, today, "Pain before and after sessions, 28 days"),
-            "adherence_svg": adherence_chart(bars, "Sessions done and scheduled, 28 days"),
+            "pain_svg": "".join(
+                pain_chart(points, first, today, "Pain before and after sessions, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
+            "adherence_svg": "".join(
+                adherence_chart(bars, "Sessions done and scheduled, 28 days", fit)
+                for fit in ("wide", "narrow")
+            ),
+            "visit_form": visit_form or VisitForm(staff=staff),
+            "upcoming_visits": upcoming,
+            "past_visits": past,
+            "clinic_zone": staff.clinic.time_zone,
+            "outcome": outcome,
+            "outcome_svg": _outcome_svg(patient, started, outcome_points, today),
+            "breaks_calendar": week_summary(
+                patient,
+                Plan.model_validate(version.plan) if version else None,
+                version.intake if version else None,
+                today,
+            ),
         },
+        status=status,
     )
+
+
+def _outcome_svg(
+    patient: Patient, started: dt.date | None, points: list[OutcomePoint], today: dt.date
+) -> str:
+    if started is None or not points:
+        return ""
+    baseline = patient.baseline_pain
+    if baseline is None:
+        baseline = next((p.pain for p in points if p.pain is not None), None)
+    rows = [
+        OutcomeRow(
+            p.day,
+            p.pain,
+            float(avg) if (avg := p.psfs_average) is not None else None,
+            p.work,
+            noticed=baseline is not None
+            and p.pain is not None
+            and pain_verdict(baseline, p.pain) != "same",
+        )
+        for p in points
+    ]
+    return outcome_chart(
+        rows,
+        baseline,
+        started,
+        max(today, started + dt.timedelta(days=7)),
+        "Check-ins since the program started",
+    )
+
+
+def _ranges(
+    patient: Patient, first: dt.date, last: dt.date, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per exercise, the best range the camera coach saw each day (degrees), with a chart."""
+    best: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    rows = ExerciseLog.objects.filter(
+        session__patient=patient, session__block_day__gte=first, best_range__isnull=False
+    ).values_list("exercise", "session__block_day", "best_range")
+    for slug, day, degrees in rows:
+        if degrees is not None:
+            best[slug][day] = max(degrees, best[slug].get(day, 0))
+    out = []
+    for i, slug in enumerate(sorted(best, key=lambda s: names.get(s, s))):
+        points = sorted(best[slug].items())
+        name = names.get(slug, slug)
+        out.append(
+            {
+                "name": name,
+                "first": points[0],
+                "last": points[-1],
+                "svg": range_chart(
+                    points, first, last, f"{name}: best range per day, degrees", f"rc-{i}"
+                ),
+            }
+        )
+    return out
 
 
 def _mean(values: list[int | None]) -> float | None:
@@ -204,10 +336,7 @@ def invite_revoke_view(request: HttpRequest, patient_id: int, invite_id: int) ->
     if invite is None:
         raise Http404("No such link")
     if invite.used_at is None and invite.expires_at > timezone.now():
-        with transaction.atomic():
-            invite.expires_at = timezone.now()
-            invite.save(update_fields=["expires_at"])
-            audit(request, patient.clinic, "update", invite, "sign-in link revoked")
+        do_revoke_invite(request, invite)
         messages.success(request, "The link is revoked: it no longer signs anyone in.")
     return redirect("clinic:patient", patient_id=patient.pk)
 

@@ -13,19 +13,33 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from midback.clinic.access import (
+from midback.care.access import (
     get_patient_for_staff,
     get_template_for_staff,
     require_staff,
     staff_required,
 )
-from midback.clinic.actions import (
+from midback.care.actions import (
     NothingToApply,
     do_apply_suggestion,
+    do_create_template,
+    do_delete_template,
     do_record_red_flags,
+    do_rename_template,
+    do_retire_template,
     do_save_program,
 )
-from midback.clinic.audit import audit
+from midback.care.audit import audit
+from midback.care.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
+from midback.care.programs import (
+    changes_nothing,
+    clinical_notes,
+    current_library,
+    library_of_version,
+    plan_changes,
+    retired_slugs,
+    without,
+)
 from midback.clinic.editor import (
     BudgetChoice,
     IntakeForm,
@@ -41,14 +55,6 @@ from midback.clinic.editor import (
     validate_rows,
 )
 from midback.clinic.handout import schedule_groups
-from midback.clinic.models import Patient, Program, ProgramTemplate, ProgramVersion, StaffMember
-from midback.clinic.programs import (
-    changes_nothing,
-    clinical_notes,
-    current_library,
-    library_of_version,
-    plan_changes,
-)
 from midback.content.loader import Library
 from midback.plans.intake import Intake, parse_intake
 from midback.plans.planner import plan as make_plan
@@ -77,6 +83,7 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         items = [PlanItem.model_validate(i) for i in current.plan["items"]] if current else []
         state = Editing(request, patient, staff, library, current, form)
+        state.retired = retired_slugs(staff.clinic)
         state.rows = [ItemRow.of(item, library) for item in items]
         if current:
             state.preview = stored_plan = Plan.model_validate(current.plan)
@@ -88,6 +95,7 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit(request, patient.clinic, "read", patient, "program editor")
     else:
         state = Editing(request, patient, staff, library, current, IntakeForm(request.POST))
+        state.retired = retired_slugs(staff.clinic)
         state.rows = rows_from_post(request.POST, library)
         kind, _, index_text = request.POST.get("action", "preview").partition("-")
         state.index = int(index_text) if index_text.isdigit() else -1
@@ -112,9 +120,11 @@ class Editing:
     index: int = -1
     preview: Plan | None = None
     messages: list[str] = field(default_factory=list)
+    field_errors: dict[str, str] = field(default_factory=dict)
     intake: Intake | None = None
     items: list[PlanItem] = field(default_factory=list)
     scheduled: Scheduled | None = None
+    retired: set[str] = field(default_factory=set)
     # The planner changed a dose the practitioner set (fitting to the budget, or a caution's
     # gentle range): the rows now show the new doses, and saving waits for another look.
     changed: bool = False
@@ -137,7 +147,8 @@ class Editing:
         return self.form.cleaned_data.get("proceed_reason", "") if self.form.is_valid() else ""
 
     def check_rows(self) -> None:
-        check_restrictions(self.rows, self.library, self.constraints())
+        # Alternatives come from what may be offered (never a retired exercise).
+        check_restrictions(self.rows, without(self.library, self.retired), self.constraints())
         self.items = validate_rows(self.rows)
 
     def set_rows(self, items: list[PlanItem]) -> None:
@@ -198,13 +209,18 @@ def _tailor(state: Editing) -> None:
     state.intake = state.form.intake()
     intake = state.planning_intake()
     if intake is not None:
-        state.preview = make_plan(intake, state.library)
+        state.preview = make_plan(intake, without(state.library, state.retired))
         state.set_rows(list(state.preview.items))
 
 
 def _add(state: Editing) -> None:
     slug = state.request.POST.get("add_exercise", "")
-    if slug in state.library and all(row.exercise != slug for row in state.rows):
+    if slug in state.retired:
+        state.messages.append(
+            f"{state.library[slug].name} is retired and no longer offered; restore it on the "
+            "Exercises page to prescribe it again."
+        )
+    elif slug in state.library and all(row.exercise != slug for row in state.rows):
         state.rows.append(ItemRow.of(default_item(state.library[slug]), state.library))
     state.schedule()
 
@@ -233,7 +249,7 @@ def _swap(state: Editing) -> None:
     """Replace a restricted exercise with the alternative the editor offered."""
     state.intake = state.form.intake()
     if 0 <= state.index < len(state.rows):
-        check_restrictions(state.rows, state.library, state.constraints())
+        check_restrictions(state.rows, without(state.library, state.retired), state.constraints())
         row = state.rows[state.index]
         if row.alternative is not None:
             item = default_item(row.alternative)
@@ -255,6 +271,12 @@ def _fit(state: Editing) -> None:
 
 def _template(state: Editing) -> None:
     template = get_template_for_staff(state.request, state.request.POST.get("template_id", ""))
+    if template.retired_at is not None:
+        state.messages.append(
+            f"Template “{template.name}” is retired; restore it on the Templates page to use it."
+        )
+        state.schedule()
+        return
     state.rows = [
         ItemRow.of(PlanItem.model_validate(item), state.library) for item in template.plan["items"]
     ]
@@ -272,17 +294,23 @@ def _save(state: Editing) -> HttpResponse | None:
         )
         return None
     reason = request.POST.get("reason", "").strip()
+    # Errors about one field are shown next to it (what was typed stays in it); the notice at
+    # the top says only that nothing was saved.
     if not reason:
-        state.messages.append("Say why you are changing the program (it goes in its history).")
-    elif len(reason) > 300:
-        state.messages.append(
-            f"The reason is {len(reason)} characters long; shorten it to 300 or fewer."
+        state.field_errors["reason"] = (
+            "Say why you are changing the program (it goes in its history)."
         )
-    if len(request.POST.get("note", "").strip()) > NOTE_LIMIT:
-        state.messages.append(
-            f"The note to the patient is {len(request.POST['note'].strip())} characters long; "
-            f"shorten it to {NOTE_LIMIT} or fewer."
+    elif len(reason) > REASON_LIMIT:
+        state.field_errors["reason"] = (
+            f"This reason is {len(reason)} characters long; shorten it to {REASON_LIMIT} or fewer."
         )
+    note_length = len(request.POST.get("note", "").strip())
+    if note_length > NOTE_LIMIT:
+        state.field_errors["note"] = (
+            f"This note is {note_length} characters long; shorten it to {NOTE_LIMIT} or fewer."
+        )
+    if state.field_errors:
+        state.messages.append("Nothing saved: see the fields marked below.")
     if not state.item_errors and (preview is None or preview.status != "ok" or not preview.items):
         state.messages.append("There is no program to save yet: add at least one exercise.")
     if missing_reasons(state.rows):
@@ -329,28 +357,30 @@ def _save(state: Editing) -> HttpResponse | None:
 
 def _save_template(state: Editing) -> None:
     state.schedule()
-    name = state.request.POST.get("template_name", "").strip()[:120]
+    name = state.request.POST.get("template_name", "").strip()
     if not name:
-        state.messages.append("Give the template a name.")
+        state.field_errors["template_name"] = "Give the template a name."
+    elif len(name) > TEMPLATE_NAME_LIMIT:
+        state.field_errors["template_name"] = (
+            f"This name is {len(name)} characters long; shorten it to {TEMPLATE_NAME_LIMIT} "
+            "or fewer."
+        )
+    if state.field_errors:
+        state.messages.append("No template saved: see the field marked below.")
         return
     if state.preview is None or not state.preview.items or state.item_errors:
         state.messages.append("Fix the program before saving it as a template.")
         return
     try:
-        with transaction.atomic():
-            template = ProgramTemplate.objects.create(
-                clinic=state.staff.clinic,
-                name=name,
-                plan=state.preview.model_dump(mode="json"),
-                created_by=state.staff,
-            )
-            audit(state.request, state.staff.clinic, "create", template, name)
+        do_create_template(state.request, state.staff, name, state.preview.model_dump(mode="json"))
         state.messages.append(f"Saved as template “{name}”.")
     except IntegrityError:
         state.messages.append(f"A template called “{name}” exists already; choose another name.")
 
 
 NOTE_LIMIT = 2000
+REASON_LIMIT = 300  # ProgramVersion.reason
+TEMPLATE_NAME_LIMIT = 120  # ProgramTemplate.name
 
 
 # Each button's `action` value (before any "-<row>") and the step it runs.
@@ -381,8 +411,14 @@ def _context(state: Editing) -> dict[str, Any]:
         "rows": state.rows,
         "preview": state.preview,
         "errors": state.messages,
-        "addable": [(slug, spec.name) for slug, spec in state.library.items() if slug not in used],
-        "templates": ProgramTemplate.objects.filter(clinic=state.staff.clinic),
+        "field_errors": state.field_errors,
+        "addable": [
+            (slug, spec.name)
+            for slug, spec in state.library.items()
+            if slug not in used and slug not in state.retired
+        ],
+        "templates": ProgramTemplate.objects.filter(clinic=state.staff.clinic, retired_at=None),
+        "retired": state.retired,
         "current": current,
         "scheduled": state.scheduled,
         "note": state.request.POST.get("note", current.note_to_patient if current else ""),
@@ -413,15 +449,80 @@ def program_history_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-@staff_required
-def template_list_view(request: HttpRequest) -> HttpResponse:
-    staff = require_staff(request)
+def _templates_page(
+    request: HttpRequest, staff: StaffMember, rename_error: tuple[int, str, str] | None = None
+) -> HttpResponse:
     library = current_library(staff.clinic)
     templates = [
         (t, [library[i["exercise"]].name for i in t.plan["items"] if i["exercise"] in library])
         for t in ProgramTemplate.objects.filter(clinic=staff.clinic)
     ]
-    return render(request, "clinic/templates.html", {"staff": staff, "templates": templates})
+    return render(
+        request,
+        "clinic/templates.html",
+        {
+            "staff": staff,
+            "templates": [(t, names) for t, names in templates if t.retired_at is None],
+            "retired": [(t, names) for t, names in templates if t.retired_at is not None],
+            "rename_error": rename_error,
+        },
+        status=400 if rename_error else 200,
+    )
+
+
+@staff_required
+def template_list_view(request: HttpRequest) -> HttpResponse:
+    return _templates_page(request, require_staff(request))
+
+
+@staff_required
+@require_POST
+def template_retire_view(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Retire a template (`retire=yes`: no longer offered in the editor) or restore it."""
+    template = get_template_for_staff(request, template_id)
+    retire = request.POST.get("retire") != "no"
+    if retire == (template.retired_at is not None):
+        messages.info(
+            request, f"Template “{template.name}” is {'retired' if retire else 'offered'} already."
+        )
+    else:
+        do_retire_template(request, template, retire)
+        messages.success(
+            request,
+            f"Template “{template.name}” is retired: the editor no longer offers it."
+            if retire
+            else f"Template “{template.name}” is restored: the editor offers it again.",
+        )
+    return redirect("clinic:templates")
+
+
+@staff_required
+@require_POST
+def template_rename_view(request: HttpRequest, template_id: int) -> HttpResponse:
+    """Rename a template; a bad name re-shows the list with the error next to that field."""
+    staff = require_staff(request)
+    template = get_template_for_staff(request, template_id)
+    name = request.POST.get("name", "").strip()
+    error = ""
+    if not name:
+        error = "Give the template a name."
+    elif len(name) > TEMPLATE_NAME_LIMIT:
+        error = (
+            f"This name is {len(name)} characters long; shorten it to {TEMPLATE_NAME_LIMIT} "
+            "or fewer."
+        )
+    elif any(c < " " for c in name):
+        error = "The name has a control character in it; type it again without it."
+    elif name != template.name:
+        try:
+            with transaction.atomic():
+                do_rename_template(request, template, name)
+        except IntegrityError:
+            error = f"A template called “{name}” exists already; choose another name."
+    if error:
+        return _templates_page(request, staff, (template.pk, name, error))
+    messages.success(request, f"Template “{name}” is saved.")
+    return redirect("clinic:templates")
 
 
 @staff_required
@@ -505,10 +606,7 @@ def program_version_view(request: HttpRequest, patient_id: int, number: int) -> 
 @require_POST
 def template_delete_view(request: HttpRequest, template_id: int) -> HttpResponse:
     """Delete a clinic template (programs started from it keep their own copy)."""
-    staff = require_staff(request)
     template = get_template_for_staff(request, template_id)
-    with transaction.atomic():
-        audit(request, staff.clinic, "delete", template, f"deleted template {template.name}")
-        template.delete()
+    do_delete_template(request, template)
     messages.success(request, f"Template “{template.name}” is deleted.")
     return redirect("clinic:templates")

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from midback.care.access import get_staff_member_for_owner, owner_required, require_staff
 from midback.care.actions import do_accept_staff_invite, do_invite_staff, do_remove_staff
-from midback.clinic.access import get_staff_member_for_owner, owner_required, require_staff
+from midback.care.devices import digest
+from midback.care.models import AuditEvent, Patient, StaffInvite, StaffMember
 from midback.clinic.forms import AcceptStaffInviteForm, StaffInviteForm
-from midback.clinic.models import AuditEvent, Patient, StaffInvite, StaffMember
-from midback.practice.devices import digest
 
 
 @owner_required

@@ -6,12 +6,12 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from midback.clinic.demo import (
+from midback.care.devices import do_create_invite
+from midback.core.demo import (
     DEMO_PRACTITIONER_EMAIL,
     DEMO_PRACTITIONER_PASSWORD,
     do_create_demo_clinic,
 )
-from midback.practice.devices import do_create_invite
 
 
 class Command(BaseCommand):

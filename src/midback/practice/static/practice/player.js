@@ -33,6 +33,8 @@ const state = {
   log: null,
   wakeLock: null,
   illustration: "",
+  coach: null, // the camera coach, once the person turns it on (loaded on demand)
+  range: {}, // exercise -> best range of the set the coach saw, degrees
 };
 
 function showPhase(name) {
@@ -155,7 +157,10 @@ function render() {
 function updateClock() {
   const step = steps[state.index];
   const left = Math.max(0, Math.ceil((step.seconds * SECOND - elapsed()) / SECOND));
-  $("[data-countdown]").textContent = state.paused ? `Paused · ${left} s` : `${left} s`;
+  let shown = `${left} s`;
+  if (waitingForRep()) shown = "At your pace";
+  else if (holdPausedByCoach()) shown = `Hold paused · ${left} s`;
+  $("[data-countdown]").textContent = state.paused ? `Paused · ${left} s` : shown;
   $("[data-overall]").value = Math.min(data.total_seconds, offsets[state.index] + elapsed() / SECOND);
 }
 
@@ -190,6 +195,7 @@ function begin(index, at = now()) {
   state.index = index;
   state.stepStart = at;
   note(steps[index]);
+  followCoach();
   render();
   speak(steps[index].say);
   schedule();
@@ -198,7 +204,7 @@ function begin(index, at = now()) {
 function tick() {
   if (!state.playing || state.paused) return;
   const step = steps[state.index];
-  if (elapsed() < step.seconds * SECOND) {
+  if (elapsed() < step.seconds * SECOND || waitingForRep()) {
     updateClock();
     schedule();
     return;
@@ -259,6 +265,7 @@ function start(painBefore) {
 
 function finish(completed) {
   state.playing = false;
+  stopCoach();
   state.completed = completed && !state.ended;
   clearTimeout(state.timer);
   cancelAnimationFrame(state.frame);
@@ -343,6 +350,7 @@ function logBody(form) {
         hurt: hurt.has(slug) || stopped,
         stopped,
         stop_reason: stopped ? state.stops[slug] : "",
+        best_range: slug in state.range ? Math.round(state.range[slug]) : null,
       };
     }),
   };
@@ -451,8 +459,37 @@ root.querySelector("[data-phase=stop]").addEventListener("submit", (event) => {
   $("[data-action=pause]").focus();
 });
 
+// --- the camera coach ------------------------------------------------------------------------
+// Loaded only when the person presses "Use camera" (coach/player-coach.js). With the person in
+// view, a rep step waits for the rep (up to a limit) and a hold's clock runs only while held;
+// out of view, everything runs by the clock, and every button works the same.
+function waitingForRep() {
+  return Boolean(state.coach && state.coach.waitingForRep());
+}
+
+function holdPausedByCoach() {
+  return Boolean(state.coach && state.coach.holdPaused());
+}
+
+function followCoach() {
+  if (state.coach) state.coach.follow();
+}
+
+function stopCoach() {
+  if (state.coach) state.coach.stop();
+  state.coach = null;
+}
+
+async function startCoach() {
+  if (state.coach) return;
+  const { attach } = await import(data.coach.module);
+  state.coach = attach({ root, data, steps, state, go, speak, updateClock, currentExercise, now, SECOND });
+  state.coach.start();
+}
+
 const actions = {
   pause: () => (state.paused ? resume() : pause()),
+  camera: () => (state.coach ? stopCoach() : startCoach()),
   back: () => go(state.index - 1),
   skip: () => go(state.index + 1),
   speech: (button) => {

@@ -1,4 +1,5 @@
-"""`midback worker`: deliver due reminders (web push and email). Run one or more, anywhere."""
+"""`midback worker`: deliver due reminders (web push and email) and the clinic's webhook events.
+Run one or more, anywhere."""
 
 from __future__ import annotations
 
@@ -64,5 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{worker.name}: sent {total.sent}, missed {total.missed}, retried {total.retried}, "
             f"failed {total.failed}, lost leases {total.lost_lease}, "
-            f"dropped subscriptions {total.dropped_subscriptions} in {seconds:.1f} s"
+            f"dropped subscriptions {total.dropped_subscriptions}; webhook events delivered "
+            f"{total.events_delivered}, retried {total.events_retried}, failed "
+            f"{total.events_failed} in {seconds:.1f} s"
         )
