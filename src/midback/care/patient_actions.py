@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -162,19 +162,34 @@ def do_record_session(
     return log, True
 
 
+_Answer = TypeVar("_Answer", CheckIn, RotationCheck)
+
+
+def _stored_before(model: type[_Answer], patient: Patient, answer_id: Any) -> _Answer | None:
+    """The row a replay of this client id already stored; another patient's id is refused."""
+    existing = model.objects.filter(pk=answer_id).first()
+    if existing is not None and existing.patient_id != patient.pk:
+        raise LogError("id", "this id is already taken", "id_taken", status=409)
+    return existing
+
+
+def _day_of_answer(patient: Patient, day: date | None) -> date:
+    """The day an answer is for: the patient's today unless given; never after tomorrow."""
+    today = timezone.now().astimezone(patient_zone(patient)).date()
+    day = day or today
+    if day > today + timedelta(days=1):
+        raise LogError("day", "day is in the future", "in_future")
+    return day
+
+
 def do_record_checkin(
     request: HttpRequest | None, patient: Patient, data: CheckInIn
 ) -> tuple[CheckIn, bool]:
     """Store a weekly check-in once (client id); a replay returns the stored one."""
-    existing = CheckIn.objects.filter(pk=data.id).first()
+    existing = _stored_before(CheckIn, patient, data.id)
     if existing is not None:
-        if existing.patient_id != patient.pk:
-            raise LogError("id", "this id is already taken", "id_taken", status=409)
         return existing, False
-    today = timezone.now().astimezone(patient_zone(patient)).date()
-    day = data.day or today
-    if day > today + timedelta(days=1):
-        raise LogError("day", "day is in the future", "in_future")
+    day = _day_of_answer(patient, data.day)
     if data.pain_worst is not None and data.pain_worst < data.pain_now:
         raise LogError("pain_worst", "the worst pain must be at least the pain now", "inconsistent")
     with transaction.atomic():
@@ -219,15 +234,10 @@ def do_record_rotation_check(
     request: HttpRequest | None, patient: Patient, data: RotationCheckIn
 ) -> tuple[RotationCheck, bool]:
     """Store a phone rotation check once (client id); a replay returns the stored one."""
-    existing = RotationCheck.objects.filter(pk=data.id).first()
+    existing = _stored_before(RotationCheck, patient, data.id)
     if existing is not None:
-        if existing.patient_id != patient.pk:
-            raise LogError("id", "this id is already taken", "id_taken", status=409)
         return existing, False
-    today = timezone.now().astimezone(patient_zone(patient)).date()
-    day = data.day or today
-    if day > today + timedelta(days=1):
-        raise LogError("day", "day is in the future", "in_future")
+    day = _day_of_answer(patient, data.day)
     with transaction.atomic():
         check = RotationCheck.objects.create(
             id=data.id,

@@ -8,6 +8,7 @@ labels to a few pixels, so the narrow drawing has fewer, larger labels at the si
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Literal
@@ -44,13 +45,46 @@ def _open(frame: Frame, height: int, key: str, fit: Fit, title: str) -> str:
     )
 
 
-def pain_chart(
-    points: list[PainPoint], first: dt.date, last: dt.date, title: str, fit: Fit = "wide"
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart: its legend label, colour and (day, value) points."""
+
+    label: str
+    colour: str
+    points: list[tuple[dt.date, float]]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The value axis: its top value, the levels with grid lines, and the unit after them."""
+
+    high: float
+    levels: tuple[int, ...]
+    unit: str = ""
+
+
+def line_chart(
+    series: list[Series],
+    first: dt.date,
+    last: dt.date,
+    title: str,
+    *,
+    key: str,
+    scale: Scale,
+    height: int = 220,
+    baseline: float | None = None,
+    rings: list[tuple[dt.date, float]] | None = None,
+    ring_label: str = "",
+    fit: Fit = "wide",
 ) -> str:
-    """Pain before and after sessions (0-10) per day, as two lines with dots."""
+    """Lines with dots over days, a grid of value levels, dates below and a legend above (wrapped
+    onto a second row on a narrow drawing); optionally a dashed baseline and rings on points."""
     frame = FRAMES[fit]
     f = frame.font
-    width, height, left, top, bottom = frame.width, 220, 12 + 2 * f, 10 + f, 8 + 2 * f
+    legend = [(s.label, s.colour) for s in series] + ([(ring_label, "")] if ring_label else [])
+    rows = _legend_rows(legend, frame)
+    width, height = frame.width, height + (len(rows) - 1) * (f + 4)
+    left, top, bottom = 14 + 2 * f + (f if scale.unit else 0), 6 + len(rows) * (f + 4), 8 + 2 * f
     span = max(1, (last - first).days)
     plot_w, plot_h = width - left - 10, height - top - bottom
 
@@ -58,46 +92,113 @@ def pain_chart(
         return left + plot_w * (day - first).days / span
 
     def y(value: float) -> float:
-        return top + plot_h * (1 - value / 10)
+        return top + plot_h * (1 - value / scale.high)
 
-    parts = [_open(frame, height, "pc", fit, title)]
-    for level in (0, 2, 4, 6, 8, 10):
+    parts = [_open(frame, height, key, fit, title)]
+    for level in scale.levels:
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(level) + f / 3:.1f}" font-size="{f}" '
-            f'text-anchor="end" fill="{MUTED}">{level}</text>'
+            f'text-anchor="end" fill="{MUTED}">{level}{scale.unit}</text>'
         )
     for day, anchor in ((first, "start"), (first + (last - first) / 2, "middle"), (last, "end")):
         parts.append(
             f'<text x="{x(day):.1f}" y="{height - 8}" font-size="{f}" text-anchor="{anchor}" '
             f'fill="{MUTED}">{day:%d %b}</text>'
         )
-    for attr, colour in (("before", TEAL), ("after", ACCENT)):
-        coords = [
-            (x(p.day), y(value))
-            for p in points
-            if (value := getattr(p, attr)) is not None and first <= p.day <= last
-        ]
+    if baseline is not None:
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(baseline):.1f}" y2="{y(baseline):.1f}" '
+            f'stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+    for line in series:
+        coords = [(x(day), y(value)) for day, value in line.points if first <= day <= last]
         if len(coords) > 1:
             path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
             parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                'stroke-linejoin="round"/>'
+                f'<polyline points="{path}" fill="none" stroke="{line.colour}" '
+                'stroke-width="2.5" stroke-linejoin="round"/>'
             )
         parts.extend(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{line.colour}"/>'
+            for cx, cy in coords
         )
-    key = f + 1
-    parts.append(
-        f'<g font-size="{key}"><rect x="{width - 15 * key}" y="2" width="{key - 2}" '
-        f'height="{key - 2}" fill="{TEAL}"/>'
-        f'<text x="{width - 14 * key + 2}" y="{key - 1}" fill="{NAVY}">before</text>'
-        f'<rect x="{width - 7 * key}" y="2" width="{key - 2}" height="{key - 2}" '
-        f'fill="{ACCENT}"/>'
-        f'<text x="{width - 6 * key + 2}" y="{key - 1}" fill="{NAVY}">after</text></g></svg>'
+    parts.extend(
+        f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="7" fill="none" stroke="{NAVY}" '
+        'stroke-width="1.5"/>'
+        for day, value in rings or []
+        if first <= day <= last
     )
+    parts.append(_legend(rows, f))
+    parts.append("</svg>")
     return "".join(parts)
+
+
+def _label_width(label: str, font: int) -> float:
+    return 1.6 * font + 0.6 * font * len(label)
+
+
+def _legend_rows(items: list[tuple[str, str]], frame: Frame) -> list[list[tuple[str, str]]]:
+    """The legend's items in rows that fit the drawing's width (a new row when one is full)."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for item in items:
+        need = _label_width(item[0], frame.font + 1) + frame.font
+        if rows[-1] and used + need > frame.width - 20:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(item)
+        used += need
+    return rows
+
+
+def _legend(rows: list[list[tuple[str, str]]], f: int) -> str:
+    """Swatches and labels; an item with no colour is the ring marking notable points."""
+    size = f + 1
+    parts = [f'<g font-size="{size}">']
+    for r, row in enumerate(rows):
+        lx, ty = 10.0, (r + 1) * (f + 4) - 2
+        for label, colour in row:
+            if colour:
+                parts.append(
+                    f'<rect x="{lx:.1f}" y="{ty - size + 2}" width="{size - 2}" '
+                    f'height="{size - 2}" fill="{colour}"/>'
+                )
+            else:
+                parts.append(
+                    f'<circle cx="{lx + size / 2 - 1:.1f}" cy="{ty - size / 2 + 1:.1f}" '
+                    f'r="{size / 2 - 1:.1f}" fill="none" stroke="{NAVY}" stroke-width="1.5"/>'
+                )
+            parts.append(
+                f'<text x="{lx + size + 2:.1f}" y="{ty}" fill="{NAVY}">{escape(label)}</text>'
+            )
+            lx += _label_width(label, size) + f
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def both_fits(draw: Callable[[Fit], str]) -> str:
+    """The wide and the narrow drawing of one chart (the stylesheet shows the one that fits)."""
+    return draw("wide") + draw("narrow")
+
+
+ZERO_TO_TEN = Scale(10, (0, 2, 4, 6, 8, 10))
+
+
+def pain_chart(
+    points: list[PainPoint], first: dt.date, last: dt.date, title: str, fit: Fit = "wide"
+) -> str:
+    """Pain before and after sessions (0-10) per day, as two lines with dots."""
+    series = [
+        Series(
+            label,
+            colour,
+            [(p.day, value) for p in points if (value := getattr(p, attr)) is not None],
+        )
+        for attr, label, colour in (("before", "before", TEAL), ("after", "after", ACCENT))
+    ]
+    return line_chart(series, first, last, title, key="pc", scale=ZERO_TO_TEN, fit=fit)
 
 
 def adherence_chart(days: list[tuple[dt.date, int, int]], title: str, fit: Fit = "wide") -> str:
@@ -151,163 +252,57 @@ def outcome_chart(
 ) -> str:
     """Check-in answers over time (0-10): pain, PSFS average and work impact, with the pain
     baseline as a dashed line and a ring on each pain answer changed as patients notice."""
-    width, height, left, top, bottom = 640, 220, 34, 22, 28
-    span = max(1, (last - first).days)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-
-    def x(day: dt.date) -> float:
-        return left + plot_w * (day - first).days / span
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - value / 10)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="oc-t" class="chart"><title id="oc-t">{escape(title)}</title>'
+    series = [
+        Series(label, colour, [(r.day, v) for r in rows if (v := getattr(r, attr)) is not None])
+        for attr, label, colour in (
+            ("pain", "pain", ACCENT),
+            ("psfs", "activities (PSFS)", TEAL),
+            ("work", "work impact", MUTED),
+        )
     ]
-    for level in (0, 2, 4, 6, 8, 10):
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="{MUTED}">{level}</text>'
+    rings = [(r.day, r.pain) for r in rows if r.noticed and r.pain is not None]
+    return both_fits(
+        lambda fit: line_chart(
+            series,
+            first,
+            last,
+            title,
+            key="oc",
+            scale=ZERO_TO_TEN,
+            baseline=baseline,
+            rings=rings,
+            ring_label="change patients notice",
+            fit=fit,
         )
-    for day, anchor in ((first, "start"), (last, "end")):
-        parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
-            f'fill="{MUTED}">{day:%d %b}</text>'
-        )
-    if baseline is not None:
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(baseline):.1f}" y2="{y(baseline):.1f}" '
-            f'stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-        )
-    shown = [r for r in rows if first <= r.day <= last]
-    for attr, colour in (("work", MUTED), ("psfs", TEAL), ("pain", ACCENT)):
-        coords = [(x(r.day), y(value)) for r in shown if (value := getattr(r, attr)) is not None]
-        if len(coords) > 1:
-            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                'stroke-linejoin="round"/>'
-            )
-        parts.extend(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
-        )
-    parts.extend(
-        f'<circle cx="{x(r.day):.1f}" cy="{y(r.pain):.1f}" r="7" fill="none" stroke="{NAVY}" '
-        'stroke-width="1.5"/>'
-        for r in shown
-        if r.noticed and r.pain is not None
     )
-    legend = (("pain", ACCENT), ("activities (PSFS)", TEAL), ("work impact", MUTED))
-    lx = left
-    parts.append('<g font-size="12">')
-    for label, colour in legend:
-        parts.append(
-            f'<rect x="{lx}" y="4" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{lx + 15}" y="13" fill="{NAVY}">{escape(label)}</text>'
-        )
-        lx += 30 + 7 * len(label)
-    parts.append(
-        f'<circle cx="{lx + 5}" cy="9" r="6" fill="none" stroke="{NAVY}" stroke-width="1.5"/>'
-        f'<text x="{lx + 15}" y="13" fill="{NAVY}">change patients notice</text></g></svg>'
-    )
-    return "".join(parts)
 
 
 def rotation_chart(
     points: list[tuple[dt.date, int, int]], first: dt.date, last: dt.date, title: str
 ) -> str:
     """The phone rotation check per day: degrees to the left and to the right, two lines."""
-    width, height, left, top, bottom = 640, 150, 40, 16, 26
-    span = max(1, (last - first).days)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-
-    def x(day: dt.date) -> float:
-        return left + plot_w * (day - first).days / span
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - value / 90)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="rot-t" class="chart"><title id="rot-t">{escape(title)}</title>'
+    series = [
+        Series("left", TEAL, [(day, left) for day, left, _ in points]),
+        Series("right", ACCENT, [(day, right) for day, _, right in points]),
     ]
-    for level in (0, 30, 60, 90):
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="{MUTED}">{level}°</text>'
+    scale = Scale(90, (0, 30, 60, 90), "°")
+    return both_fits(
+        lambda fit: line_chart(
+            series, first, last, title, key="rot", scale=scale, height=170, fit=fit
         )
-    for day, anchor in ((first, "start"), (last, "end")):
-        parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
-            f'fill="{MUTED}">{day:%d %b}</text>'
-        )
-    for index, colour in ((1, TEAL), (2, ACCENT)):
-        coords = [(x(d), y(lr[index - 1])) for d, *lr in points if first <= d <= last]
-        if len(coords) > 1:
-            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                'stroke-linejoin="round"/>'
-            )
-        parts.extend(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>' for cx, cy in coords
-        )
-    parts.append(
-        f'<g font-size="12"><rect x="{width - 170}" y="4" width="10" height="10" fill="{TEAL}"/>'
-        f'<text x="{width - 155}" y="13" fill="{NAVY}">left</text>'
-        f'<rect x="{width - 110}" y="4" width="10" height="10" fill="{ACCENT}"/>'
-        f'<text x="{width - 95}" y="13" fill="{NAVY}">right</text></g></svg>'
     )
-    return "".join(parts)
 
 
 def range_chart(
     points: list[tuple[dt.date, int]], first: dt.date, last: dt.date, title: str, ident: str
 ) -> str:
     """One exercise's best range per day (degrees, seen by the camera coach), as a line with dots."""
-    width, height, left, top, bottom = 640, 130, 40, 12, 26
-    span = max(1, (last - first).days)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-    shown = [(day, value) for day, value in points if first <= day <= last]
-    high = max([30] + [value for _, value in shown])
-    high = 30 * -(-high // 30)  # up to the next 30 degrees
-
-    def x(day: dt.date) -> float:
-        return left + plot_w * (day - first).days / span
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - value / high)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{ident}" class="chart"><title id="{ident}">{escape(title)}</title>'
-    ]
-    for level in range(0, high + 1, 30):
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(level) + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="{MUTED}">{level}°</text>'
+    shown = [value for day, value in points if first <= day <= last]
+    high = 30 * -(-max([30, *shown]) // 30)  # up to the next 30 degrees
+    scale = Scale(high, tuple(range(0, high + 1, 30)), "°")
+    series = [Series("best range", TEAL, [(day, float(value)) for day, value in points])]
+    return both_fits(
+        lambda fit: line_chart(
+            series, first, last, title, key=ident, scale=scale, height=150, fit=fit
         )
-    for day, anchor in ((first, "start"), (last, "end")):
-        parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 8}" font-size="11" text-anchor="{anchor}" '
-            f'fill="{MUTED}">{day:%d %b}</text>'
-        )
-    coords = [(x(day), y(value)) for day, value in shown]
-    if len(coords) > 1:
-        path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{TEAL}" stroke-width="2.5" '
-            'stroke-linejoin="round"/>'
-        )
-    parts.extend(
-        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{TEAL}"/>' for cx, cy in coords
     )
-    parts.append("</svg>")
-    return "".join(parts)
