@@ -119,8 +119,12 @@ def fresh_frozen_cache() -> None:
     """Each test's database hands out ids afresh: forget this process's copy of cached bytes
     (the shared cache lives in the test database and rolls back with it)."""
     from midback.frozen import forget_local
+    from midback.practice import programs
 
     forget_local()
+    # The per-process memo of what each version computes, likewise: a test then counts the same
+    # queries whatever ran before it.
+    programs._by_version.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -152,6 +152,8 @@ def assessment_for(
     if version is None:
         program = Program.objects.select_related("current").filter(patient=patient).first()
         version = program.current if program else None
+        if program is not None and version is not None:
+            version.program = program  # known already: reading it below costs no query
     if version is None:
         return None
     tz = zone(patient.time_zone)

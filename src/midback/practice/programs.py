@@ -48,7 +48,16 @@ def local_now(patient: Patient, now: datetime) -> datetime:
 def current_version(patient: Patient) -> ProgramVersion | None:
     """The patient's current program version, or None before any program is saved."""
     program = Program.objects.select_related("current").filter(patient=patient).first()
-    return program.current if program is not None else None
+    return _with_program(program)
+
+
+def _with_program(program: Program | None) -> ProgramVersion | None:
+    """The program's current version, knowing its program (so reading it costs no query)."""
+    if program is None or program.current is None:
+        return None
+    version = program.current
+    version.program = program
+    return version
 
 
 # A program version never changes once saved, so what is computed from one is kept per process.
