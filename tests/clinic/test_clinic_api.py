@@ -240,6 +240,9 @@ def test_bad_list_parameters_are_named_in_the_error(
         response = client.get(f"/api/v1/clinic/{route}", query)
         assert response.status_code == 422, (route, query)
         assert set(body(response)) == ERROR_KEYS and body(response)["field"] == field
+        if field == "cursor":
+            assert body(response)["code"] == "invalid_cursor"
+            assert body(response)["error"] == "cursor: not a cursor this API gave out"
 
 
 # Writes ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -109,12 +109,17 @@ def _decode(cursor: str, pk_type: type) -> tuple[dt.datetime, Any]:
         if moment.tzinfo is None:
             raise ValueError("naive")
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise CursorError from None
+        # Answered by the API's validation handler, in the error shape, like any bad parameter.
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "cursor"),
+                    "msg": "not a cursor this API gave out",
+                    "type": "invalid_cursor",
+                }
+            ]
+        ) from None
     return moment, pk
-
-
-class CursorError(ValueError):
-    pass
 
 
 def page(
@@ -136,12 +141,6 @@ def page(
     for part in field.split("__"):
         value = getattr(value, part)
     return items, _encode(value, last.pk)
-
-
-def _bad_cursor(request: HttpRequest) -> HttpResponse:
-    return error_response(
-        request, 422, "cursor: not a cursor this API gave out", "invalid_cursor", "cursor"
-    )
 
 
 def _scoped(rows: QuerySet[Any], key: ClinicApiKey, params: ClinicListParams) -> QuerySet[Any]:
@@ -368,10 +367,7 @@ def list_patients(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     rows = Patient.objects.filter(clinic=key.clinic_id)
     if params.patient_id is not None:
         rows = rows.filter(pk=params.patient_id)
-    try:
-        items, cursor = page(rows, "updated_at", params)
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(rows, "updated_at", params)
     programs = _program_ids(items)
     return {"items": [_patient(p, programs.get(p.pk)) for p in items], "next_cursor": cursor}
 
@@ -394,10 +390,7 @@ def read_patient(request: HttpRequest, patient_id: int) -> Any:
 def list_programs(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
     rows = _scoped(Program.objects.select_related("current__author"), key, params)
-    try:
-        items, cursor = page(rows.exclude(current=None), "current__created_at", params)
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(rows.exclude(current=None), "current__created_at", params)
     return {"items": [_program(p) for p in items], "next_cursor": cursor}
 
 
@@ -421,10 +414,7 @@ def list_versions(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     rows = rows.annotate(patient_id=F("program__patient_id"))
     if params.patient_id is not None:
         rows = rows.filter(program__patient_id=params.patient_id)
-    try:
-        items, cursor = page(rows, "created_at", params)
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(rows, "created_at", params)
     return {"items": [_version(v, v.patient_id) for v in items], "next_cursor": cursor}
 
 
@@ -435,12 +425,9 @@ def list_versions(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
 )
 def list_session_logs(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
-    try:
-        items, cursor = page(
-            _scoped(SessionLog.objects.all(), key, params), "received_at", params, uuid.UUID
-        )
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(
+        _scoped(SessionLog.objects.all(), key, params), "received_at", params, uuid.UUID
+    )
     exercises: dict[Any, list[ExerciseLog]] = defaultdict(list)
     for ex in ExerciseLog.objects.filter(session__in=[log.pk for log in items]).order_by("pk"):
         exercises[ex.session_id].append(ex)
@@ -467,12 +454,9 @@ def list_session_logs(request: HttpRequest, params: Query[ClinicListParams]) -> 
 )
 def list_checkins(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
-    try:
-        items, cursor = page(
-            _scoped(CheckIn.objects.all(), key, params), "created_at", params, uuid.UUID
-        )
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(
+        _scoped(CheckIn.objects.all(), key, params), "created_at", params, uuid.UUID
+    )
     return {"items": [_checkin(c) for c in items], "next_cursor": cursor}
 
 
@@ -486,10 +470,7 @@ def list_visits(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     rows = Visit.objects.select_related("practitioner").filter(patient__clinic=key.clinic_id)
     if params.patient_id is not None:
         rows = rows.filter(patient_id=params.patient_id)
-    try:
-        items, cursor = page(rows, "updated_at", params)
-    except CursorError:
-        return _bad_cursor(request)
+    items, cursor = page(rows, "updated_at", params)
     return {"items": [_visit(v) for v in items], "next_cursor": cursor}
 
 
