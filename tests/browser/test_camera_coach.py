@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +53,16 @@ def figure_video(browser: Any, live_server: Any, tmp_path: Path) -> Path:
     return video
 
 
-def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_blocked(
-    playwright: Any, live_server: Any, patient: Patient, figure_video: Path, artifacts: Path
-) -> None:
+@contextmanager
+def camera_context(
+    playwright: Any, live_server: Any, patient: Patient, video: Path
+) -> Iterator[Any]:
+    """A desktop Chromium whose camera plays `video`, with the patient signed in; closed after."""
     flags = [
         *CHROMIUM_FLAGS,
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={figure_video}",
+        f"--use-file-for-fake-video-capture={video}",
     ]
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
     try:
@@ -66,6 +70,15 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         context.grant_permissions(["camera"], origin=live_server.url)
         token = sign_in(patient).cookies["midback_device"].value
         context.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+        yield context
+    finally:
+        browser.close()
+
+
+def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_blocked(
+    playwright: Any, live_server: Any, patient: Patient, figure_video: Path, artifacts: Path
+) -> None:
+    with camera_context(playwright, live_server, patient, figure_video) as context:
         local, outside = [], []
 
         def only_midback(route: Any) -> None:
@@ -101,9 +114,11 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         assert axe_violations(page) == []
         took = time.time() - before
         # The same on a phone: the preview, the placement hint and the status fit above the dock.
-        phone = browser.new_context(**playwright.devices["Pixel 7"])
+        phone = context.browser.new_context(**playwright.devices["Pixel 7"])
         phone.grant_permissions(["camera"], origin=live_server.url)
-        phone.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+        phone.add_cookies(
+            [c for c in context.cookies(live_server.url) if c["name"] == "midback_device"]
+        )
         phone.route("**/*", only_midback)
         small = phone.new_page()
         small.goto(f"{live_server.url}/app/play/{day}/full/")
@@ -113,8 +128,6 @@ def test_the_coach_loads_from_midback_and_finds_the_person_with_the_network_bloc
         small.wait_for_selector("[data-coach][data-status=seen]", timeout=90_000)
         assert small.locator("[data-action=pause]").is_visible()
         small.screenshot(path=str(artifacts / "coach-phone.png"))
-    finally:
-        browser.close()
 
     assert outside == [], f"requests left the machine: {outside[:3]}"
     vendor = [u for u in local if "/static/coach/vendor/" in u]
@@ -196,18 +209,7 @@ def test_the_coach_counts_the_reps_it_sees_and_the_range_is_saved_with_the_log(
     reaches the stored exercise log."""
     from midback.care.models import ExerciseLog
 
-    flags = [
-        *CHROMIUM_FLAGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={figure_video}",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-    try:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.grant_permissions(["camera"], origin=live_server.url)
-        token = sign_in(patient).cookies["midback_device"].value
-        context.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+    with camera_context(playwright, live_server, patient, figure_video) as context:
         context.route(
             "**/*",
             lambda route: (
@@ -246,8 +248,6 @@ def test_the_coach_counts_the_reps_it_sees_and_the_range_is_saved_with_the_log(
         page.check("input[name=pain_after][value='2']")
         page.click("[data-action=save]")
         page.wait_for_selector("[data-phase=saved][data-outcome=sent]", timeout=30_000)
-    finally:
-        browser.close()
     wall = ExerciseLog.objects.get(exercise="wall-angel")
     assert wall.best_range is not None and 20 <= wall.best_range <= 120, wall.best_range
 
@@ -257,18 +257,7 @@ def test_once_used_the_coach_works_offline(
 ) -> None:
     """The service worker keeps the coach's files (cache first) after the first use: with the
     network off, the player reloads from the cache and the coach starts and sees the person."""
-    flags = [
-        *CHROMIUM_FLAGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={figure_video}",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-    try:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.grant_permissions(["camera"], origin=live_server.url)
-        token = sign_in(patient).cookies["midback_device"].value
-        context.add_cookies([{"name": "midback_device", "value": token, "url": live_server.url}])
+    with camera_context(playwright, live_server, patient, figure_video) as context:
         page = context.new_page()
         page.goto(f"{live_server.url}/app/")
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
@@ -304,5 +293,3 @@ def test_once_used_the_coach_works_offline(
                     "player-coach",
                 ):
                     assert any(name in u for u in kept), f"{name} not in the service worker's cache"
-    finally:
-        browser.close()
