@@ -1,0 +1,93 @@
+"""Compiled querysets (care/compiled.py) give exactly what the same queryset gives through the
+ORM, on whichever database the suite runs on, and refuse what they cannot do faithfully."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db.models import Count, Exists, OuterRef, Q
+
+from midback.care.compiled import Compiled
+from midback.care.devices import digest
+from midback.care.models import CheckIn, DeviceSession, Patient, SessionLog
+
+from ..conftest import Clock
+from .conftest import give_program, sign_in
+
+pytestmark = pytest.mark.django_db
+
+DEVICES: Compiled[DeviceSession] = Compiled(
+    lambda token_hash: DeviceSession.objects.select_related("patient", "patient__clinic").filter(
+        token_hash=token_hash, revoked_at=None, patient__archived_at=None
+    ),
+    token_hash=str,
+)
+
+
+def checkins_since(patient_id: int, since: date, now: datetime):  # type: ignore[no-untyped-def]
+    return (
+        Patient.objects.filter(pk=patient_id)
+        .annotate(
+            recent=Exists(CheckIn.objects.filter(patient=OuterRef("pk"), day__gt=since)),
+            logs=Count("session_logs", filter=Q(session_logs__received_at__lte=now)),
+        )
+        .values_list("pk", "time_zone", "recent", "logs", "created_at")
+    )
+
+
+CHECKINS = Compiled(checkins_since, patient_id=int, since=date, now=datetime)
+
+
+def test_it_finds_the_same_device_patient_and_clinic_as_the_orm(priya: Patient) -> None:
+    client = sign_in(priya)
+    token = client.cookies["midback_device"].value
+    [compiled] = list(DEVICES.objects(token_hash=digest(token)))
+    [orm] = list(DEVICES.build(digest(token)))
+    assert compiled == orm
+    for field in DeviceSession._meta.concrete_fields:
+        assert getattr(compiled, field.attname) == getattr(orm, field.attname), field.name
+    for field in Patient._meta.concrete_fields:
+        assert getattr(compiled.patient, field.attname) == getattr(orm.patient, field.attname)
+    assert compiled.patient.clinic.time_zone == orm.patient.clinic.time_zone
+    assert isinstance(compiled.last_seen_at, datetime)
+    assert compiled.last_seen_at.tzinfo is not None
+
+
+def test_a_second_run_uses_the_new_value_not_the_first(priya: Patient, omar: Patient) -> None:
+    priya_token = sign_in(priya).cookies["midback_device"].value
+    omar_token = sign_in(omar).cookies["midback_device"].value
+    assert next(DEVICES.objects(token_hash=digest(priya_token))).patient == priya
+    assert next(DEVICES.objects(token_hash=digest(omar_token))).patient == omar
+    assert list(DEVICES.objects(token_hash=digest("not a token"))) == []
+
+
+def test_values_rows_are_converted_like_the_orm_converts_them(priya: Patient, clock: Clock) -> None:
+    give_program(priya)
+    today = clock.today(priya.time_zone)
+    CheckIn.objects.create(
+        id="6f1c2a3e-0000-4000-8000-000000000001",
+        clinic=priya.clinic,
+        patient=priya,
+        day=today,
+        pain_now=3,
+    )
+    for since in (today - timedelta(days=7), today, today + timedelta(days=1)):
+        for now in (clock.now, datetime(2000, 1, 1, tzinfo=UTC)):
+            compiled = CHECKINS.rows(patient_id=priya.pk, since=since, now=now)
+            assert compiled == list(checkins_since(priya.pk, since, now))
+            assert isinstance(compiled[0][2], bool)
+
+
+def test_it_refuses_a_value_the_queryset_transforms() -> None:
+    shifted = Compiled(
+        lambda day: SessionLog.objects.filter(block_day=day - timedelta(days=1)).values_list("id"),
+        day=date,
+    )
+    with pytest.raises(ValueError, match="transformed inside the queryset"):
+        shifted.rows(day=date(2026, 1, 2))
+
+
+def test_it_refuses_the_wrong_names() -> None:
+    with pytest.raises(TypeError, match="expected the values"):
+        CHECKINS.rows(patient_id=1, since=date(2026, 1, 1))
