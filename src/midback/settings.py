@@ -75,6 +75,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for page parts rendered on every request of a hot path (midback/core/jinja.py);
+        # found in each app's jinja2/ folder, asked for by name through engines["jinja2"].
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "midback.core.jinja.environment"},
+    },
 ]
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), DATA_DIR / "midback.sqlite3")}

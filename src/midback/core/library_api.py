@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from midback.care.api_errors import ErrorOut
+from midback.care.compiled import Compiled
 from midback.content.access import get_library_exercise, library_exercises
 from midback.content.models import Exercise
 from midback.content.schema import ExerciseSpec
@@ -102,10 +103,14 @@ def exercise_out(exercise: Exercise) -> dict[str, object]:
 LIST_FORMAT = 1
 
 
+# Which versions are current: the one query of a list request, compiled once (care/compiled.py).
+_CURRENT_IDS = Compiled(lambda: library_exercises().values_list("current_id"))
+
+
 def _list_json() -> tuple[bytes, str]:
     """The list as bytes, built once per set of current exercise versions (a version never
     changes) and shared by every worker; a request only reads which versions are current."""
-    current = list(library_exercises().values_list("current_id", flat=True))
+    current = [version_id for (version_id,) in _CURRENT_IDS.rows()]
     key = digest(current)
 
     def build() -> bytes:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from midback.care.calendars import day_fit
+from midback.care.compiled import Compiled
 from midback.care.devices import patient_zone
 from midback.care.errors import LogError
 from midback.care.models import BusyInterval, Patient, Program, ProgramVersion
@@ -178,16 +179,23 @@ HISTORY = timedelta(days=60)
 SCRIPT_FORMAT = 1
 
 
+# Asked by every session script request: compiled once per connection (care/compiled.py).
+_STAMP = Compiled(
+    lambda patient_id: (
+        Program.objects.filter(patient_id=patient_id)
+        .values_list("current_id", "current__created_at")
+        .order_by("pk")[:1]
+    ),  # the patient's first program, as `first()` gave
+    patient_id=int,
+)
+
+
 def current_stamp(patient: Patient) -> tuple[int, datetime] | None:
     """The current version's id and creation instant (what names it for good), in one query."""
-    row = (
-        Program.objects.filter(patient=patient)
-        .values_list("current_id", "current__created_at")
-        .first()
-    )
-    if row is None or row[0] is None or row[1] is None:
+    rows = _STAMP.rows(patient_id=patient.pk)
+    if not rows or rows[0][0] is None or rows[0][1] is None:
         return None
-    return row[0], row[1]
+    return rows[0][0], rows[0][1]
 
 
 def _script_part(

@@ -18,9 +18,12 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
@@ -52,6 +55,7 @@ from midback.plans.outcomes import GROC_WORDS
 from midback.plans.schedule import blocks_on
 from midback.practice import programs
 from midback.practice.accounts import AccountForm, SignInForm
+from midback.practice.frames import framed
 from midback.practice.progress import progress_for
 from midback.practice.week import play_url, today_for
 
@@ -124,22 +128,48 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@cache
+def _today_body() -> Any:
+    return engines["jinja2"].get_template("practice/today_body.html")
+
+
+def _status_words() -> dict[str, str]:
+    return {
+        "done": gettext("Done"),
+        "partial": gettext("Partly done"),
+        "now": gettext("Now"),
+        "next": gettext("Next"),
+        "missed": gettext("Not done"),
+        "dropped": gettext("Left out"),
+        "later": gettext("Later"),
+    }
+
+
 @patient_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    """The day's blocks: the cached week of the current version plus the day's logs."""
+    """The day's blocks: the cached week of the current version plus the day's logs, as content
+    (Jinja2) in the page's frame (rendered once: practice/frames.py)."""
     patient = _patient(request)
     day = today_for(patient, timezone.now())
-    context: dict[str, Any] = {"patient": patient, "now": day.now, "section": "today"}
-    if day.week is not None:
-        context.update(
-            week=day.week,
-            today=day,
-            start=day.start,
-            blocks=day.blocks,
-            full_url=play_url(day.day, programs.FULL),
-        )
-    return render(request, "practice/today.html", context)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "now": day.now,
+        "today": day,
+        "week": day.week,
+        "start": day.start,
+        "blocks": day.blocks,
+        "full_url": play_url(day.day, programs.FULL),
+        "status_words": _status_words(),
+        "self_guided": request.self_guided,  # type: ignore[attr-defined]
+        "checkin_url": _checkin_url(),
+    }
+    return framed(request, "practice/today.html", "today", mark_safe(_today_body().render(context)))
+
+
+@cache
+def _checkin_url() -> str:
+    return reverse("practice:checkin")
 
 
 @patient_required

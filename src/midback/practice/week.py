@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 
 from midback.care import visits
+from midback.care.compiled import Compiled
 from midback.care.models import (
     BusyInterval,
     CheckIn,
@@ -337,15 +338,14 @@ class Current:
     visit_ahead: bool = False  # a booked visit still to come
 
 
-def _current(patient: Patient, day: date, now: datetime) -> Current:
-    """The current version id and creation instant, whether a check-in is due, whether the
-    calendar has busy time today and whether a visit is booked ahead, in one query."""
-    start, end = programs.day_bounds(patient, day)
-    row = (
-        Program.objects.filter(patient=patient)
+def _current_query(
+    patient_id: int, checkin_after: date, start: datetime, end: datetime, now: datetime
+) -> Any:
+    return (
+        Program.objects.filter(patient_id=patient_id)
         .annotate(
             checked_in=Exists(
-                CheckIn.objects.filter(patient=OuterRef("patient"), day__gt=day - CHECKIN_EVERY)
+                CheckIn.objects.filter(patient=OuterRef("patient"), day__gt=checkin_after)
             ),
             busy=Exists(
                 BusyInterval.objects.filter(
@@ -361,21 +361,33 @@ def _current(patient: Patient, day: date, now: datetime) -> Current:
             ),
         )
         .values_list("current_id", "current__created_at", "checked_in", "busy", "visit_ahead")
-        .first()
+        .order_by("pk")[:1]  # the patient's first program, as `first()` gave
     )
+
+
+# Today's two queries run on every opening of the page, so they are compiled once
+# (care/compiled.py): building and compiling them cost more than running them.
+_CURRENT = Compiled(
+    _current_query, patient_id=int, checkin_after=date, start=datetime, end=datetime, now=datetime
+)
+
+
+def _current(patient: Patient, day: date, now: datetime) -> Current:
+    """The current version id and creation instant, whether a check-in is due, whether the
+    calendar has busy time today and whether a visit is booked ahead, in one query."""
+    start, end = programs.day_bounds(patient, day)
+    rows = _CURRENT.rows(
+        patient_id=patient.pk, checkin_after=day - CHECKIN_EVERY, start=start, end=end, now=now
+    )
+    row = rows[0] if rows else None
     if row is None or row[0] is None or row[1] is None:
         return Current()
     return Current(row[0], row[1], not row[2], row[3], row[4])
 
 
-def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[Any, bool], list]:
-    """The day's logs as block time -> completed, and what was stopped (second query only then).
-
-    One row per block time, counted in the database, so a day with many logs costs the same."""
-    logged: dict[time | None, bool] = {}
-    any_stopped = False
-    rows = (
-        SessionLog.objects.filter(patient=patient, block_day=day)
+def _day_logs_query(patient_id: int, day: date) -> Any:
+    return (
+        SessionLog.objects.filter(patient_id=patient_id, block_day=day)
         .values("block_time")
         .annotate(
             done=Count("id", filter=Q(completed=True), distinct=True),
@@ -384,6 +396,18 @@ def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[
         .order_by()
         .values_list("block_time", "done", "stops")
     )
+
+
+_DAY_LOGS = Compiled(_day_logs_query, patient_id=int, day=date)
+
+
+def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[Any, bool], list]:
+    """The day's logs as block time -> completed, and what was stopped (second query only then).
+
+    One row per block time, counted in the database, so a day with many logs costs the same."""
+    logged: dict[time | None, bool] = {}
+    any_stopped = False
+    rows = _DAY_LOGS.rows(patient_id=patient.pk, day=day)
     for block_time, done, stops_then in rows:
         logged[block_time] = done > 0
         any_stopped = any_stopped or stops_then > 0
