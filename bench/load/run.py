@@ -205,6 +205,7 @@ def bench(db: str, seconds: int, connections: list[int]) -> dict[int, list[Resul
             env["DATABASE_URL"] = PG_URL
         info = prepare(env)
         cookie = f"midback_device={info['token']}"
+        writer = f"midback_device={info['writer_token']}"
         body_file = Path(tmp) / "session.json"
         body_file.write_text(session_template(info))
 
@@ -224,16 +225,17 @@ def bench(db: str, seconds: int, connections: list[int]) -> dict[int, list[Resul
                 ("log submit API", "/api/v1/me/sessions", post),
                 ("library API", "/api/v1/exercises", get),
             ]
-            check(base + "/api/v1/me/sessions", cookie, fill_ids(body_file.read_text()))
+            check(base + "/api/v1/me/sessions", writer, fill_ids(body_file.read_text()))
             results: dict[int, list[Result]] = {}
             for count in connections:
                 print(f"{db}, {count} connections: load average {load_average()}", flush=True)
                 results[count] = []
                 for name, path, args in targets:
+                    who = cookie if args is get else writer
                     if args is get:
-                        check(base + path, cookie)
-                    run_wrk(name, base + path, 2, cookie, args, count)  # warm-up, not counted
-                    results[count].append(run_wrk(name, base + path, seconds, cookie, args, count))
+                        check(base + path, who)
+                    run_wrk(name, base + path, 2, who, args, count)  # warm-up, not counted
+                    results[count].append(run_wrk(name, base + path, seconds, who, args, count))
                 # At once, so a later failure does not lose these figures.
                 print_table(db, results[count], seconds, count)
             return results

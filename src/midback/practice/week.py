@@ -399,6 +399,15 @@ def _day_logs_query(patient_id: int, day: date) -> Any:
 
 
 _DAY_LOGS = Compiled(_day_logs_query, patient_id=int, day=date)
+_DAY_STOPS = Compiled(
+    lambda patient_id, day: ExerciseLog.objects.filter(
+        session__patient_id=patient_id, session__block_day=day, stopped=True
+    )
+    .order_by("session__started_at")
+    .values_list("exercise", "session__block_time", "stop_reason"),
+    patient_id=int,
+    day=date,
+)
 
 
 def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[Any, bool], list]:
@@ -414,16 +423,8 @@ def _day_logs(patient: Patient, day: date, names: dict[str, str]) -> tuple[dict[
     stops = []
     if any_stopped:
         stops = [
-            Stop(
-                names.get(log.exercise, log.exercise),
-                log.session.block_time,
-                stop_reasons.BY_CODE.get(log.stop_reason),
-            )
-            for log in ExerciseLog.objects.filter(
-                session__patient=patient, session__block_day=day, stopped=True
-            )
-            .select_related("session")
-            .order_by("session__started_at")
+            Stop(names.get(exercise, exercise), block_time, stop_reasons.BY_CODE.get(reason))
+            for exercise, block_time, reason in _DAY_STOPS.rows(patient_id=patient.pk, day=day)
         ]
     return logged, stops
 
