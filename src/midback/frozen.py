@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 import orjson
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from django.core.cache import cache
 SHARED_TIMEOUT = 30 * 24 * 3600
 LOCAL_LIMIT = 2048
 _local: OrderedDict[str, bytes] = OrderedDict()
+_parsed: OrderedDict[str, Any] = OrderedDict()
 
 
 def digest(*parts: object) -> str:
@@ -47,6 +49,22 @@ def frozen_bytes(kind: str, fmt: int, key: str, build: Callable[[], bytes]) -> b
     return data
 
 
+def frozen_json(kind: str, fmt: int, key: str, build: Callable[[], bytes]) -> Any:
+    """`frozen_bytes` parsed, the parsed value kept in this process too (Today reads its week
+    on every request). Callers must treat it as read-only: it is shared by every request."""
+    name = f"midback:{kind}:f{fmt}:{key}"
+    value = _parsed.get(name)
+    if value is None:
+        value = orjson.loads(frozen_bytes(kind, fmt, key, build))
+        _parsed[name] = value
+        if len(_parsed) > LOCAL_LIMIT // 4:
+            _parsed.popitem(last=False)
+    else:
+        _parsed.move_to_end(name)
+    return value
+
+
 def forget_local() -> None:
     """Empty this process's copy (tests: each test's database starts its ids afresh)."""
     _local.clear()
+    _parsed.clear()

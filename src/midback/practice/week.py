@@ -39,7 +39,7 @@ from midback.care.models import (
     SessionLog,
     Visit,
 )
-from midback.frozen import frozen_bytes
+from midback.frozen import frozen_json
 from midback.plans import stop_reasons
 from midback.plans.busy import times_word
 from midback.plans.cleaning import zone_or_utc
@@ -118,9 +118,7 @@ def week_of(version_id: int, created_at: datetime) -> dict[str, Any]:
         version = ProgramVersion.objects.get(pk=version_id)
         return orjson.dumps(build_week(version))
 
-    week: dict[str, Any] = orjson.loads(
-        frozen_bytes("week", WEEK_FORMAT, week_key(version_id, created_at), build)
-    )
+    week: dict[str, Any] = frozen_json("week", WEEK_FORMAT, week_key(version_id, created_at), build)
     return week
 
 
@@ -400,11 +398,13 @@ def _day_logs_query(patient_id: int, day: date) -> Any:
 
 _DAY_LOGS = Compiled(_day_logs_query, patient_id=int, day=date)
 _DAY_STOPS = Compiled(
-    lambda patient_id, day: ExerciseLog.objects.filter(
-        session__patient_id=patient_id, session__block_day=day, stopped=True
-    )
-    .order_by("session__started_at")
-    .values_list("exercise", "session__block_time", "stop_reason"),
+    lambda patient_id, day: (
+        ExerciseLog.objects.filter(
+            session__patient_id=patient_id, session__block_day=day, stopped=True
+        )
+        .order_by("session__started_at")
+        .values_list("exercise", "session__block_time", "stop_reason")
+    ),
     patient_id=int,
     day=date,
 )
