@@ -76,13 +76,13 @@ TEMPLATES = [
         },
     },
     {
-        # Only for page parts rendered on every request of a hot path (midback/core/jinja.py);
-        # found in each app's jinja2/ folder, asked for by name through engines["jinja2"].
+        # Only for page parts rendered on every request of a hot path (midback/practice/jinja.py);
+        # found in each app's jinja2/ folder, asked for through practice.jinja.template().
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "midback.core.jinja.environment"},
+        "OPTIONS": {"environment": "midback.practice.jinja.environment"},
     },
 ]
 

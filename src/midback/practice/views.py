@@ -18,12 +18,11 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
@@ -53,7 +52,7 @@ from midback.care.ratelimit import too_many, too_many_sign_ins
 from midback.care.schemas import CheckInIn, RotationCheckIn
 from midback.plans.outcomes import GROC_WORDS
 from midback.plans.schedule import blocks_on
-from midback.practice import programs
+from midback.practice import jinja, programs
 from midback.practice.accounts import AccountForm, SignInForm
 from midback.practice.frames import framed
 from midback.practice.progress import progress_for
@@ -129,11 +128,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @cache
-def _today_body() -> Any:
-    return engines["jinja2"].get_template("practice/today_body.html")
-
-
-def _status_words() -> dict[str, str]:
+def _status_words(language: str | None) -> dict[str, str]:
     return {
         "done": gettext("Done"),
         "partial": gettext("Partly done"),
@@ -160,11 +155,16 @@ def today(request: HttpRequest) -> HttpResponse:
         "start": day.start,
         "blocks": day.blocks,
         "full_url": play_url(day.day, programs.FULL),
-        "status_words": _status_words(),
+        "status_words": _status_words(get_language()),
         "self_guided": request.self_guided,  # type: ignore[attr-defined]
         "checkin_url": _checkin_url(),
     }
-    return framed(request, "practice/today.html", "today", mark_safe(_today_body().render(context)))
+    return framed(
+        request,
+        "practice/today.html",
+        "today",
+        mark_safe(jinja.template("practice/today_body.html").render(context)),
+    )
 
 
 @cache
