@@ -4,8 +4,10 @@ request gets that way is the page the Django template gives when rendered whole.
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -65,8 +67,19 @@ def test_each_audience_keeps_its_own_footer() -> None:
     assert b"your practitioner set" not in own_page.content
 
 
-def test_a_message_waiting_for_the_person_is_shown_once() -> None:
+def test_a_message_waiting_for_the_person_is_shown_on_today_once(priya: Patient) -> None:
+    client = sign_in(priya)
+    saved = client.post("/app/check-in/", {"id": str(uuid.uuid4()), "pain_now": "4"})
+    assert saved.status_code == 302  # not followed: the person opens Today instead
+    page = client.get("/app/").content.decode()
+    assert "Thanks, your check-in is saved." in page
+    assert "Hello, Priya" in page and page.count("</html>") == 1
+    assert "Thanks, your check-in is saved." not in client.get("/app/").content.decode()
+
+
+def test_a_message_in_the_session_is_shown_too() -> None:
     request = _request(False, with_message="Thanks, your check-in is saved.")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "a session"  # type: ignore[attr-defined]
     page = framed(request, "practice/today.html", "today", CONTENT)  # type: ignore[arg-type]
     assert b"Thanks, your check-in is saved." in page.content
     assert CONTENT.encode() in page.content

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -54,11 +56,20 @@ def _frame(template: str, section: str, language: str | None, self_guided: bool)
     return head, tail
 
 
+def _may_have_messages(request: HttpRequest) -> bool:
+    """Messages wait in their cookie or in the session (Django's default fallback storage):
+    without either cookie there are none, and loading the storage (signers, session) is
+    skipped. `test_frames` checks a message is still shown."""
+    return CookieStorage.cookie_name in request.COOKIES or (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+    )
+
+
 def framed(request: HttpRequest, template: str, section: str, content: SafeString) -> HttpResponse:
     """The page `template` (whose content block is `{{ content }}`) around `content`, with
     `section` marked as the current one in the navigation."""
     self_guided = bool(getattr(request, "self_guided", False))
-    if len(get_messages(request)):
+    if _may_have_messages(request) and len(get_messages(request)):
         return render(request, template, {"content": content, "section": section})
     head, tail = _frame(template, section, get_language(), self_guided)
     now = timezone.localtime()

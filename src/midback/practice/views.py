@@ -10,7 +10,7 @@ import hashlib
 import json
 import uuid
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
@@ -127,6 +128,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@lru_cache(maxsize=64)
+def _day_words(day: date, language: str | None) -> str:
+    """ "Tuesday 1 December", in the active language (the same day is asked for all day)."""
+    return date_format(day, "l j F")
+
+
 @cache
 def _status_words(language: str | None) -> dict[str, str]:
     return {
@@ -149,7 +156,7 @@ def today(request: HttpRequest) -> HttpResponse:
     day = today_for(patient, timezone.now())
     context: dict[str, Any] = {
         "patient": patient,
-        "now": day.now,
+        "day_words": _day_words(day.day, get_language()),
         "today": day,
         "week": day.week,
         "start": day.start,
