@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
 
 from midback.care.compiled import Compiled
 from midback.care.devices import digest
@@ -91,3 +93,33 @@ def test_it_refuses_a_value_the_queryset_transforms() -> None:
 def test_it_refuses_the_wrong_names() -> None:
     with pytest.raises(TypeError, match="expected the values"):
         CHECKINS.rows(patient_id=1, since=date(2026, 1, 1))
+
+
+def test_counted_and_wrapped_runs_use_djangos_cursor_and_agree(priya: Patient) -> None:
+    token = sign_in(priya).cookies["midback_device"].value
+    fast = list(DEVICES.objects(token_hash=digest(token)))
+    with CaptureQueriesContext(connection) as counted:
+        logged = list(DEVICES.objects(token_hash=digest(token)))
+    assert len(counted.captured_queries) == 1
+    assert digest(token) in counted.captured_queries[0]["sql"]
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        wrapped = list(DEVICES.objects(token_hash=digest(token)))
+    assert len(seen) == 1
+    assert fast == logged == wrapped == [priya.devices.get()]
+
+
+def test_a_database_error_is_djangos_error() -> None:
+    broken = Compiled(
+        lambda token_hash: DeviceSession.objects.filter(token_hash=token_hash).extra(
+            where=["no_such_column = 1"]
+        ),
+        token_hash=str,
+    )
+    with pytest.raises(DatabaseError):
+        list(broken.objects(token_hash="x"))

@@ -8,6 +8,12 @@ compiles it, and learns which SQL parameters carry which value. Later runs send 
 with new values and turn the rows into Python values (or model instances, with their
 `select_related` objects) with the compiler's own converters, exactly as Django would.
 
+Runs go straight to the database driver's cursor, with the SQL already in the driver's
+placeholder style, inside Django's error translation: Django's cursor wrappers cost more than
+SQLite takes to run these queries. When Django is recording queries (`DEBUG`, or a test
+counting them) or a wrapper watches every query (`connection.execute_wrapper`), runs use
+Django's cursor instead, so they are counted and wrapped like any other query.
+
 A value the builder transforms (`day - timedelta(days=7)`) cannot be swapped in afterwards:
 compiling notices it and refuses, so pass the derived value as its own parameter.
 """
@@ -56,6 +62,7 @@ class _Plan:
     """One query compiled for one connection."""
 
     sql: str
+    native_sql: str  # the same SQL in the driver's placeholder style
     params: list[Any]  # the constants, with the named values' places to be filled in
     slots: list[tuple[int, str]]  # (position in params, name)
     compiler: SQLCompiler
@@ -65,6 +72,26 @@ class _Plan:
     init_list: list[str] | None = None
     model_slice: slice | None = None
     populators: list[Any] | None = None
+
+
+def _fetch(conn: BaseDatabaseWrapper, plan: _Plan, params: list[Any]) -> list[Any]:
+    if conn.queries_logged or conn.execute_wrappers:
+        with conn.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            return cursor.fetchall()
+    # What Django's cursor does before a query, without its wrappers.
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    conn.validate_no_broken_transaction()
+    with conn.wrap_database_errors:
+        # SQLite: a plain cursor (Django's wrapper would convert placeholders on every run).
+        cursor = conn.connection.cursor() if conn.vendor == "sqlite" else conn.create_cursor()
+        try:
+            cursor.execute(plan.native_sql, params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
 
 class Compiled(Generic[M]):
@@ -109,7 +136,13 @@ class Compiled(Generic[M]):
         if missing:
             raise ValueError(f"values not used by the query: {sorted(missing)}")
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        plan = _Plan(sql, params, slots, compiler, compiler.get_converters(fields))
+        native_sql = sql
+        if conn.vendor == "sqlite":  # "%s" -> "?", once, by Django's own conversion
+            conn.ensure_connection()
+            cursor = conn.create_cursor()
+            native_sql = cursor.convert_query(sql)
+            cursor.close()
+        plan = _Plan(sql, native_sql, params, slots, compiler, compiler.get_converters(fields))
         if for_objects:
             klass_info = compiler.klass_info
             assert klass_info is not None, "objects() needs a queryset of model instances"
@@ -134,9 +167,7 @@ class Compiled(Generic[M]):
         params = list(plan.params)
         for i, name in plan.slots:
             params[i] = _adapt(conn, values[name])
-        with conn.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            fetched = cursor.fetchall()
+        fetched = _fetch(conn, plan, params)
         rows: Any = fetched
         if plan.converters:
             rows = plan.compiler.apply_converters(fetched, plan.converters)
