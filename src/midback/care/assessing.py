@@ -130,10 +130,18 @@ def _assess_program(
 
 
 def assessment_for(
-    patient: Patient, now: dt.datetime, library: Library, version: ProgramVersion | None = None
+    patient: Patient,
+    now: dt.datetime,
+    library: Library,
+    version: ProgramVersion | None = None,
+    *,
+    rolled_up: bool = True,
 ) -> Assessment | None:
-    """The patient's current program assessed from their logs; None before any program."""
-    if catch_up(patient.clinic_id, patient.pk):
+    """The patient's current program assessed from their logs; None before any program.
+
+    Its "no activity" flag reads `last_activity_at`, so the patient's logs are rolled up first;
+    `rolled_up=False` skips that for a caller that shows nothing of it."""
+    if rolled_up and catch_up(patient.clinic_id, patient.pk):
         patient.refresh_from_db(fields=["last_activity_at"])
     if version is None:
         program = Program.objects.select_related("current").filter(patient=patient).first()
