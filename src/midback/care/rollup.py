@@ -133,7 +133,8 @@ def roll_up_pending(
     pass counts it. When nothing is pending this is one query on a partial index."""
     from midback.care.models import SessionLog
 
-    pending = SessionLog.objects.filter(rolled_up=False)
+    # No ORDER BY: the log's default order would steer SQLite off the partial index.
+    pending = SessionLog.objects.filter(rolled_up=False).order_by()
     if clinic_id is not None:
         pending = pending.filter(clinic_id=clinic_id)
     if patient_id is not None:
