@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import threading
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from midback.care import rollup
@@ -237,3 +239,59 @@ def test_the_clinic_api_shows_the_last_activity_of_a_log_no_worker_rolled_up(
     )
     assert [p["last_activity_at"] for p in listed] == [after["last_activity_at"]]
     assert pending(harbour) == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL runs passes side by side; SQLite's IMMEDIATE transactions take turns",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_pass_that_read_a_day_before_a_new_log_cannot_write_over_the_pass_that_counts_it(
+    harbour: Side, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submit(harbour, 1, days=1)
+    has_read, go_on = threading.Event(), threading.Event()
+    upsert = PatientDay.objects.bulk_create
+
+    def stale_write(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "stale":
+            has_read.set()  # the day's numbers are read, without the log stored below
+            assert go_on.wait(30)
+        return upsert(*args, **kwargs)
+
+    monkeypatch.setattr(PatientDay.objects, "bulk_create", stale_write)
+
+    def run_pass() -> None:
+        try:
+            roll_up_pending()
+        finally:
+            connection.close()
+
+    stale = threading.Thread(target=run_pass, name="stale")
+    stale.start()
+    assert has_read.wait(30)
+    submit(harbour, 1, days=1)  # a pass holding the patient does not hold up a log submit
+    fresh = threading.Thread(target=run_pass, name="fresh")
+    fresh.start()
+    # Let the stale pass write only once the fresh one is done or waiting for the patient.
+    while fresh.is_alive() and not waiting_for_a_lock():
+        threading.Event().wait(0.01)
+    go_on.set()
+    stale.join(30)
+    fresh.join(30)
+    monkeypatch.undo()
+
+    assert pending(harbour) == 0
+    today = timezone.localdate(timezone=ZoneInfo(harbour.patient.time_zone))
+    day = PatientDay.objects.get(patient=harbour.patient, day=today)
+    # The fixture's log of today and the two submitted.
+    assert day.sessions_done + day.sessions_partial == 3
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return bool(cursor.fetchone()[0])
