@@ -104,6 +104,10 @@ def test_a_filled_database_migrates_forward_with_nothing_lost() -> None:
     assert kept.plan == plan and kept.reason == "First"
     reminder = apps.get_model("reminders", "Reminder").objects.get(block_id="b1")
     assert reminder.exercises == ["wall-angel"] and reminder.program_version == 1
+    # Logs from before care 0007 were rolled up already; only new ones wait for a pass.
+    logs = apps.get_model("care", "SessionLog").objects
+    assert logs.filter(rolled_up=True).count() == counts["sessionlog"]
+    assert logs.model(block_day=DAY).rolled_up is False
 
 
 # The last migrations of each app before the record's models moved into `care`.

@@ -83,6 +83,7 @@ def make_side(slug: str, clinic_name: str, staff_name: str, patient_name: str) -
             pain_before=4,
             pain_after=3,
             completed=True,
+            rolled_up=True,  # just below
         )
         ExerciseLog.objects.create(
             clinic=clinic, session=log, exercise="cat-camel", reps_done=10, sets_done=1

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from midback.care.models import AuditEvent, ExerciseLog, Patient, PatientDay, SessionLog
+from midback.care.rollup import Rolled, roll_up_pending
 from midback.practice.programs import current_version
 from tests.practice.conftest import melbourne
 
@@ -207,27 +208,41 @@ def test_a_stopped_exercise_marks_the_session_stopped_and_hurt(
     assert (stopped.hurt, stopped.stop_reason, stopped.pain_during) == (True, "numbness", 6)
 
 
-def test_a_stored_session_updates_the_clinics_daily_rollup_after_its_commit(
-    priya: Patient, priya_client: Client, django_capture_on_commit_callbacks: Any
+def test_a_stored_session_waits_for_the_rollup_and_one_pass_counts_it_once(
+    priya: Patient, priya_client: Client
 ) -> None:
     data = body(
         priya,
         completed=False,
         exercises=[exercise(stopped=True, stop_reason="numbness", pain_during=6)],
     )
-    with django_capture_on_commit_callbacks() as pending:
-        post(priya_client, data)
-    # The durable part is stored; the rollup waits for the commit.
-    assert SessionLog.objects.filter(patient=priya).count() == 1
+    post(priya_client, data)
+    # The durable part is stored; the rollup is made from it afterwards.
+    assert SessionLog.objects.get(patient=priya).rolled_up is False
     assert not PatientDay.objects.filter(patient=priya).exists()
-    assert len(pending) == 1
-    pending[0]()
-    with django_capture_on_commit_callbacks(execute=True):
-        post(priya_client, data)  # a replay changes nothing
+    assert post(priya_client, data).status_code == 200  # a replay changes nothing
+    assert roll_up_pending() == Rolled(days=1, logs=1)
+    assert roll_up_pending() == Rolled()  # nothing left: the next pass finds nothing
     day = PatientDay.objects.get(patient=priya)
     assert (day.sessions_partial, day.stops, day.pain_during_max) == (1, 1, 6)
     priya.refresh_from_db()
     assert priya.last_activity_at is not None
+    assert SessionLog.objects.get(patient=priya).rolled_up is True
+
+
+def test_a_log_submit_does_half_the_queries_it_did_with_the_rollup_in_the_request(
+    priya: Patient, priya_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    data = body(priya)
+    # Was 14 (its own lookups, the write, then the day's recompute after the commit): now the
+    # device, one query for "replay? whose version?", and the write with its audit row.
+    with django_assert_max_num_queries(7):
+        response = post(priya_client, data)
+    assert response.status_code == 201 and response.json()["created"] is True
+    with django_assert_max_num_queries(3):
+        again = post(priya_client, data)
+    assert again.status_code == 200 and again.json()["id"] == data["id"]
+    assert SessionLog.objects.count() == 1 and ExerciseLog.objects.count() == 2
 
 
 def test_malformed_json_is_a_400_in_the_error_shape(priya_client: Client) -> None:

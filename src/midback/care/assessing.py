@@ -24,6 +24,7 @@ from midback.care.models import (
     SessionLog,
     Visit,
 )
+from midback.care.rollup import ROLLUP_FIELDS, catch_up
 from midback.content.loader import Library
 from midback.plans.assessment import (
     Assessment,
@@ -96,23 +97,6 @@ def day_from_rollup(row: dict[str, Any]) -> DaySummary:
     )
 
 
-ROLLUP_FIELDS = (
-    "patient_id",
-    "day",
-    "sessions_done",
-    "sessions_partial",
-    "pain_before_sum",
-    "pain_before_n",
-    "pain_after_sum",
-    "pain_after_n",
-    "pain_during_max",
-    "worse_after",
-    "pain_rose",
-    "stops",
-    "stopped",
-)
-
-
 def _assess_program(
     *,
     plan: dict[str, Any],
@@ -146,9 +130,19 @@ def _assess_program(
 
 
 def assessment_for(
-    patient: Patient, now: dt.datetime, library: Library, version: ProgramVersion | None = None
+    patient: Patient,
+    now: dt.datetime,
+    library: Library,
+    version: ProgramVersion | None = None,
+    *,
+    rolled_up: bool = True,
 ) -> Assessment | None:
-    """The patient's current program assessed from their logs; None before any program."""
+    """The patient's current program assessed from their logs; None before any program.
+
+    Its "no activity" flag reads `last_activity_at`, so the patient's logs are rolled up first;
+    `rolled_up=False` skips that for a caller that shows nothing of it."""
+    if rolled_up and catch_up(patient.clinic_id, patient.pk):
+        patient.refresh_from_db(fields=["last_activity_at"])
     if version is None:
         program = Program.objects.select_related("current").filter(patient=patient).first()
         version = program.current if program else None
@@ -215,6 +209,7 @@ class PatientRow:
 
 def dashboard_rows(clinic: Clinic, now: dt.datetime, library: Library) -> list[PatientRow]:
     """Every current patient of the clinic, assessed from the rollups, neediest first."""
+    catch_up(clinic.pk)
     current = Patient.objects.filter(clinic=clinic, archived_at=None)
     # A patient has one program, so this join adds no rows and needs no GROUP BY.
     patients = list(

@@ -349,12 +349,21 @@ class SessionLog(models.Model):
     completed = models.BooleanField(default=False)
     stopped = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now)
+    rolled_up = models.BooleanField(
+        default=False, help_text="counted in its day's PatientDay (care/rollup.py)"
+    )
 
     class Meta:
         db_table = "practice_sessionlog"
         indexes = [
             models.Index(fields=["patient", "block_day"]),
             models.Index(fields=["clinic", "started_at"]),
+            # Only the few logs not rolled up yet: finding them stays cheap however many logs.
+            models.Index(
+                fields=["clinic", "patient", "block_day"],
+                condition=models.Q(rolled_up=False),
+                name="sessionlog_pending_rollup",
+            ),
         ]
         ordering = ["-started_at"]
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -31,7 +32,6 @@ from midback.care.models import (
     RotationCheck,
     SessionLog,
 )
-from midback.care.rollup import refresh_after_commit
 from midback.care.schemas import CheckInIn, RotationCheckIn, SessionLogIn
 from midback.plans.schedule import find_block
 from midback.plans.schema import parse_plan
@@ -90,15 +90,20 @@ def do_record_session(
     request: HttpRequest | None, patient: Patient, data: SessionLogIn
 ) -> tuple[SessionLog, bool]:
     """Store a session log and its exercise logs once, with the audit row, in one transaction;
-    a replay returns the stored one. The clinic's daily rollup follows the commit."""
-    existing = _existing(patient, data)
-    if existing is not None:
-        # A replay may follow a crash between the first delivery's commit and its rollup.
-        refresh_after_commit(patient.clinic_id, patient.pk, existing.block_day)
-        return existing, False
-    version = ProgramVersion.objects.filter(
-        pk=data.program_version, program__patient=patient
-    ).first()
+    a replay returns the stored one. The log is stored not yet rolled up: the clinic's daily
+    rollup is made from it afterwards (care/rollup.py), so this request writes nothing else."""
+    # One query answers both "is this version the patient's?" and "is this id stored already?".
+    stored_by = SessionLog.objects.filter(pk=data.id).values("patient_id")[:1]
+    version = (
+        ProgramVersion.objects.filter(pk=data.program_version, program__patient=patient)
+        .annotate(stored_by=Subquery(stored_by))
+        .first()
+    )
+    if version is None or version.stored_by is not None:
+        # A replay (or someone else's id); a log that is not rolled up yet stays pending.
+        existing = _existing(patient, data)
+        if existing is not None:
+            return existing, False
     if version is None:
         raise LogError("program_version", "not one of your program versions", "unknown_program")
     now = timezone.now()
@@ -148,9 +153,6 @@ def do_record_session(
             )
             detail = "stopped" if log.stopped else ("completed" if log.completed else "partial")
             audit(request, patient.clinic, "create", log, f"session log, {detail}")
-            # The durable part ends here; the clinic's daily rollup is made from these logs
-            # after the commit (and rebuilt from them after a crash: care/rollup.py).
-            refresh_after_commit(patient.clinic_id, patient.pk, log.block_day)
     except IntegrityError:
         # Two deliveries of the same log raced; the other one won, and that is the one stored.
         existing = _existing(patient, data)

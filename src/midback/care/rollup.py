@@ -1,27 +1,45 @@
 """Keep `PatientDay` in step with the logs, so the dashboard reads one small row per patient-day.
 
-The logs are the record; `PatientDay` is made from them. Whatever writes logs calls
-`refresh_after_commit`: the day is recomputed once the logs are committed, outside the write
-transaction (log submit keeps only the durable part there). `refresh_patient_day` recomputes the
-day's numbers in the database, the same numbers as the assessment's `summarize` (a property
-test holds the two together). Recomputing, rather than adding to counters, makes replays and
-edits harmless, and a process killed between the commit and the refresh loses nothing:
-`rebuild_patient_days` (the `rebuildrollups` command, also run when `serve` starts) remakes
-the days of recent logs, and a replayed log refreshes its day again.
+The logs are the record; `PatientDay` is made from them. A log is stored with
+`rolled_up=False` and nothing more (log submit does no second write); `roll_up_pending`
+recomputes the days of pending logs and marks them, in batches: the reminder worker runs it on
+every pass, and every reader of `PatientDay` or `Patient.last_activity_at` first runs
+`catch_up` for its clinic or patient, so a practitioner sees every stored log even when no
+worker runs. `refresh_patient_day` recomputes the day's numbers in the database, the same
+numbers as the assessment's `summarize` (a property test holds the two together). Recomputing,
+rather than adding to counters, makes replays, batches and overlapping passes harmless; the
+day and the marks commit together, so a crash loses nothing. `rebuild_patient_days` (the
+`rebuildrollups` command, also run when `serve` starts) remakes the days of recent logs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 
-from midback.care.assessing import ROLLUP_FIELDS
 from midback.care.models import Patient, PatientDay
 from midback.plans.assessment import Stop
 from midback.plans.protocol import DEFAULT_PROTOCOL
+
+# A day's numbers as the dashboard reads them (`assessing.day_from_rollup`).
+ROLLUP_FIELDS = (
+    "patient_id",
+    "day",
+    "sessions_done",
+    "sessions_partial",
+    "pain_before_sum",
+    "pain_before_n",
+    "pain_after_sum",
+    "pain_after_n",
+    "pain_during_max",
+    "worse_after",
+    "pain_rose",
+    "stops",
+    "stopped",
+)
 
 
 def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
@@ -93,15 +111,79 @@ def refresh_patient_day(clinic_id: int, patient_id: int, day: dt.date) -> None:
         ).update(last_activity_at=last)
 
 
-def refresh_after_commit(clinic_id: int, patient_id: int, day: dt.date) -> None:
-    """Recompute the day once the current transaction commits (at once outside one). A failure
-    there is logged, never turned into an error for a log that is already stored."""
-    transaction.on_commit(partial(_refresh, clinic_id, patient_id, day), robust=True)
+# Logs per pass. A pass is one transaction, and on SQLite it holds the write lock throughout
+# (log submits wait for it): 50 logs of distinct patient-days take some 0.13 s there, a day's
+# several logs far less (bench/bench_rollup.py). On PostgreSQL a pass holds only its patients.
+BATCH = 50
+
+
+@dataclass
+class Rolled:
+    """What a pass did: patient-days recomputed, logs marked rolled up."""
+
+    days: int = 0
+    logs: int = 0
+
+
+def roll_up_pending(
+    clinic_id: int | None = None, limit: int | None = BATCH, *, patient_id: int | None = None
+) -> Rolled:
+    """Recompute the days of logs not rolled up yet (at most `limit` logs; of one clinic or
+    patient if given), each day once, and mark exactly those logs rolled up, in one transaction.
+
+    A log stored while this runs keeps `rolled_up=False` (the marking names ids), so the next
+    pass counts it. When nothing is pending this is one query on a partial index."""
+    from midback.care.models import SessionLog
+
+    # No ORDER BY: the log's default order would steer SQLite off the partial index.
+    pending = SessionLog.objects.filter(rolled_up=False).order_by()
+    if clinic_id is not None:
+        pending = pending.filter(clinic_id=clinic_id)
+    if patient_id is not None:
+        pending = pending.filter(patient_id=patient_id)
+    rows = list(pending.values_list("pk", "clinic_id", "patient_id", "block_day")[:limit])
+    if not rows:
+        return Rolled()
+    days = sorted({(clinic, patient, day) for _, clinic, patient, day in rows})
+    with transaction.atomic():
+        alive = _lock_patients({patient for _, patient, _ in days})
+        for clinic, patient, day in days:
+            if patient in alive:  # an erased patient's logs went with them
+                refresh_patient_day(clinic, patient, day)
+        SessionLog.objects.filter(pk__in=[pk for pk, *_ in rows]).update(rolled_up=True)
+    return Rolled(len(days), len(rows))
+
+
+def catch_up(clinic_id: int, patient_id: int | None = None) -> int:
+    """Roll up the clinic's (or one patient's) pending logs before reading `PatientDay` or
+    `Patient.last_activity_at`, so a reader sees every stored log even when no worker runs.
+    Returns how many logs were rolled up."""
+    total = 0
+    while True:  # in batches, so a long backlog does not hold the write lock all along
+        logs = roll_up_pending(clinic_id, patient_id=patient_id).logs
+        total += logs
+        if logs < BATCH:
+            return total
+
+
+def _lock_patients(patient_ids: set[int]) -> set[int]:
+    """Hold the patients' rows until the transaction ends, so two recomputes of one patient's
+    day (a worker pass, a reader's catch-up, a rebuild) run one after the other: the later one
+    then reads every log the earlier saw, and never writes older numbers over newer ones.
+    On SQLite the IMMEDIATE transaction already serialises writers. FOR NO KEY UPDATE does not
+    block a log's insert (its foreign key check takes only a key-share lock)."""
+    return set(
+        Patient.objects.select_for_update(no_key=True)
+        .filter(pk__in=patient_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _refresh(clinic_id: int, patient_id: int, day: dt.date) -> None:
     with transaction.atomic():
-        refresh_patient_day(clinic_id, patient_id, day)
+        if _lock_patients({patient_id}):
+            refresh_patient_day(clinic_id, patient_id, day)
 
 
 def rebuild_patient_days(since: dt.datetime | None) -> int:

@@ -54,6 +54,7 @@ from midback.care.models import (
     Visit,
 )
 from midback.care.programs import current_library
+from midback.care.rollup import catch_up
 from midback.plans.cleaning import clean_line, clean_text, time_zone_name
 from midback.plans.intake import IntakeError, parse_intake
 from midback.plans.planner import plan as make_plan
@@ -364,6 +365,7 @@ def _program_ids(patients: list[Patient]) -> dict[int, int]:
 )
 def list_patients(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     key = api_key_of(request)
+    catch_up(key.clinic_id, params.patient_id)  # last_activity_at counts every stored log
     rows = Patient.objects.filter(clinic=key.clinic_id)
     if params.patient_id is not None:
         rows = rows.filter(pk=params.patient_id)
@@ -378,7 +380,9 @@ def list_patients(request: HttpRequest, params: Query[ClinicListParams]) -> Any:
     summary="Read one patient",
 )
 def read_patient(request: HttpRequest, patient_id: int) -> Any:
-    patient = get_patient_for_key(api_key_of(request), patient_id)
+    key = api_key_of(request)
+    catch_up(key.clinic_id, patient_id)  # last_activity_at counts every stored log
+    patient = get_patient_for_key(key, patient_id)
     return _patient(patient, _program_ids([patient]).get(patient.pk))
 
 

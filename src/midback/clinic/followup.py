@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q, Sum
 
 from midback.care.models import Clinic, Patient, PatientDay
+from midback.care.rollup import catch_up
 from midback.plans.protocol import DEFAULT_PROTOCOL, Protocol
 
 INACTIVE_DAYS = 5
@@ -54,6 +55,7 @@ def dashboard_rows(
     clinic: Clinic, today: dt.date, now: dt.datetime, protocol: Protocol = DEFAULT_PROTOCOL
 ) -> list[PatientRow]:
     """Every current patient of the clinic with adherence, pain trend and flags, neediest first."""
+    catch_up(clinic.pk)
     current = Patient.objects.filter(clinic=clinic, archived_at=None)
     # A patient has one program, so this join adds no rows and needs no GROUP BY. Red flags
     # come separately: decoding a JSON column for every patient costs more than the query.

@@ -190,8 +190,12 @@ def progress_for(patient: Patient, now: datetime) -> dict[str, Any]:
     )
     trend = _trend(today, logs)
     version = current_version(patient)
+    # The page shows the start and the active days, read from the logs, not the flags (which
+    # would need the logs rolled up first: a write in the patient's read).
     assessment = (
-        assessment_for(patient, now, version_library(version), version) if version else None
+        assessment_for(patient, now, version_library(version), version, rolled_up=False)
+        if version
+        else None
     )
     checkins = list(CheckIn.objects.filter(patient=patient)[:6])
     rotations = list(RotationCheck.objects.filter(patient=patient)[:6])

@@ -33,6 +33,8 @@ them, the clinic's webhook events: `webhooks.py`, same design). What it promises
   not sent (marked skipped) when the break was logged, snoozed or skipped. It goes by push when
   the person has it on a device, else by email, with the same lease, Topic (its own id), tag
   (the break's id, so it replaces the break's notification) and Message-ID rules.
+- **The dashboard's rollup**: every pass also rolls up the session logs stored since the last
+  one (`care.rollup.roll_up_pending`, one indexed query when there are none).
 - **Calendars**: every 15 minutes (with the scheduling pass) linked work calendars are read
   again (`workcal.refresh_due`), and a change of busy time re-times pending reminders.
 """
@@ -58,6 +60,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from midback.care.models import Patient, SessionLog
+from midback.care.rollup import BATCH as ROLLUP_BATCH
+from midback.care.rollup import roll_up_pending
 from midback.reminders import messages, workcal
 from midback.reminders.actions import (
     current_intake,
@@ -95,6 +99,8 @@ class Stats:
     events_delivered: int = 0
     events_retried: int = 0
     events_failed: int = 0
+    rollup_days: int = 0  # patient-days recomputed from logs not rolled up yet
+    rollup_logs: int = 0
 
     def add(self, other: Stats) -> None:
         for name in self.__dataclass_fields__:
@@ -425,13 +431,15 @@ class Worker:
                 sync_all(self.now())
                 next_schedule = clock.monotonic() + schedule_every
             stats = self.run_once()
+            rolled = roll_up_pending()
+            stats.rollup_days, stats.rollup_logs = rolled.days, rolled.logs
             events = self.webhooks.run_once()
             stats.events_delivered += events["delivered"]
             stats.events_retried += events["retried"]
             stats.events_failed += events["failed"]
             stats.lost_lease += events["lost_lease"]
             total.add(stats)
-            busy = stats.claimed or events["claimed"]
+            busy = stats.claimed or events["claimed"] or rolled.logs >= ROLLUP_BATCH
             if on_batch is not None and busy:
                 on_batch(stats)
             if busy:

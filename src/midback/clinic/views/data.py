@@ -47,7 +47,11 @@ from midback.plans.cleaning import zone_or_utc
 
 def patient_data(patient: Patient) -> dict[str, Any]:
     """Everything MidBack holds about one patient, as plain data."""
-    sessions = list(SessionLog.objects.filter(patient=patient).order_by("started_at").values())
+    # `rolled_up` is the rollup's bookkeeping, not something about the person.
+    session_fields = [f.attname for f in SessionLog._meta.concrete_fields if f.name != "rolled_up"]
+    sessions = list(
+        SessionLog.objects.filter(patient=patient).order_by("started_at").values(*session_fields)
+    )
     exercises = list(
         ExerciseLog.objects.filter(session__patient=patient).order_by("session_id").values()
     )

@@ -67,5 +67,6 @@ class Command(BaseCommand):
             f"failed {total.failed}, lost leases {total.lost_lease}, "
             f"dropped subscriptions {total.dropped_subscriptions}; webhook events delivered "
             f"{total.events_delivered}, retried {total.events_retried}, failed "
-            f"{total.events_failed} in {seconds:.1f} s"
+            f"{total.events_failed}; rolled up {total.rollup_logs} logs in {total.rollup_days} "
+            f"patient-days in {seconds:.1f} s"
         )
