@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.core.cache import cache
@@ -22,6 +22,8 @@ SHARED_TIMEOUT = 30 * 24 * 3600
 LOCAL_LIMIT = 2048
 _local: OrderedDict[str, bytes] = OrderedDict()
 _parsed: OrderedDict[str, Any] = OrderedDict()
+_values: OrderedDict[str, Any] = OrderedDict()
+T = TypeVar("T")
 
 
 def digest(*parts: object) -> str:
@@ -64,7 +66,22 @@ def frozen_json(kind: str, fmt: int, key: str, build: Callable[[], bytes]) -> An
     return value
 
 
+def frozen_value(kind: str, key: str, make: Callable[[], T]) -> T:
+    """A value made once per process from something that never changes (the parsed plan of a
+    program version), kept in this process only. `key` must name everything it depends on."""
+    name = f"midback:{kind}:{key}"
+    if name in _values:
+        _values.move_to_end(name)
+        found: T = _values[name]
+        return found
+    value = _values[name] = make()
+    if len(_values) > LOCAL_LIMIT // 4:
+        _values.popitem(last=False)
+    return value
+
+
 def forget_local() -> None:
     """Empty this process's copy (tests: each test's database starts its ids afresh)."""
     _local.clear()
     _parsed.clear()
+    _values.clear()

@@ -233,16 +233,20 @@ def test_a_stored_session_waits_for_the_rollup_and_one_pass_counts_it_once(
 def test_a_log_submit_does_half_the_queries_it_did_with_the_rollup_in_the_request(
     priya: Patient, priya_client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    data = body(priya)
+    # The first log of a version in a process also reads the version's plan (kept afterwards).
+    first, data = body(priya), body(priya)
+    with django_assert_max_num_queries(8):
+        assert post(priya_client, first).status_code == 201
     # Was 14 (its own lookups, the write, then the day's recompute after the commit): now the
     # device, one query for "replay? whose version?", and the write with its audit row.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(7) as counted:
         response = post(priya_client, data)
     assert response.status_code == 201 and response.json()["created"] is True
+    assert not any('"plan"' in q["sql"] for q in counted.captured_queries)
     with django_assert_max_num_queries(3):
         again = post(priya_client, data)
     assert again.status_code == 200 and again.json()["id"] == data["id"]
-    assert SessionLog.objects.count() == 1 and ExerciseLog.objects.count() == 2
+    assert SessionLog.objects.count() == 2 and ExerciseLog.objects.count() == 4
 
 
 def test_malformed_json_is_a_400_in_the_error_shape(priya_client: Client) -> None:
@@ -264,3 +268,12 @@ def test_the_session_list_shows_only_ones_own(
     post(priya_client, body(priya))
     assert len(priya_client.get("/api/v1/me/sessions").json()) == 1
     assert omar_client.get("/api/v1/me/sessions").json() == []
+
+
+def test_a_program_version_beyond_any_stored_id_is_refused_by_name(
+    priya: Patient, priya_client: Client
+) -> None:
+    response = post(priya_client, body(priya, program_version=2**70))
+    assert response.status_code == 422
+    assert response.json()["field"] == "program_version"
+    assert SessionLog.objects.count() == 0

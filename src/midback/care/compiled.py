@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,6 +46,8 @@ def _sample(kind: type, n: int) -> Any:
         return datetime(1901, 1, 1, tzinfo=UTC) + timedelta(seconds=n)
     if kind is date:
         return date(1901, 1, 1) + timedelta(days=n)
+    if kind is UUID:
+        return UUID(int=n + 1)
     raise TypeError(f"no sample for parameter type {kind.__name__}")
 
 
@@ -54,6 +57,8 @@ def _adapt(conn: BaseDatabaseWrapper, value: Any) -> Any:
         return conn.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):
         return conn.ops.adapt_datefield_value(value)
+    if isinstance(value, UUID) and not conn.features.has_native_uuid_field:
+        return value.hex  # as UUIDField stores it
     return value
 
 
@@ -97,7 +102,7 @@ def _fetch(conn: BaseDatabaseWrapper, plan: _Plan, params: list[Any]) -> list[An
 class Compiled(Generic[M]):
     """A queryset built by `build(**values)`, compiled once per connection.
 
-    `types` names each value and its type (str, int, date or datetime). `rows()` returns the
+    `types` names each value and its type (str, int, date, datetime or UUID). `rows()` returns the
     rows of a `values_list` queryset; `objects()` the model instances of a model queryset.
     """
 

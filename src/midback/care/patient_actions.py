@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from midback.care.actions import do_create_patient, do_save_program
 from midback.care.audit import audit
 from midback.care.clinics import self_guided_clinic
+from midback.care.compiled import Compiled
 from midback.care.devices import do_start_device_session, patient_zone
 from midback.care.errors import LogError
 from midback.care.events import emit, emit_stops
@@ -33,8 +35,9 @@ from midback.care.models import (
     SessionLog,
 )
 from midback.care.schemas import CheckInIn, RotationCheckIn, SessionLogIn
+from midback.frozen import frozen_value
 from midback.plans.schedule import find_block
-from midback.plans.schema import parse_plan
+from midback.plans.schema import Plan, parse_plan
 
 # Phones' clocks drift; a log a little "in the future" is a clock, not a lie.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -54,12 +57,35 @@ def _check_times(data: SessionLogIn, now: datetime) -> None:
             raise LogError("ended_at", "ended_at is before started_at", "before_start")
 
 
-def _check_block(data: SessionLogIn, version: ProgramVersion, today: date) -> None:
+def _plan_of(version_id: int, created_at: datetime) -> Plan:
+    """A version's parsed plan, once per process (a version never changes; id and creation
+    instant name it for good)."""
+
+    def parse() -> Plan:
+        return parse_plan(ProgramVersion.objects.values_list("plan", flat=True).get(pk=version_id))
+
+    return frozen_value("plan", f"{version_id}:{created_at.isoformat()}", parse)
+
+
+# Log submit's one read, compiled once per connection (care/compiled.py).
+_VERSION_AND_REPLAY = Compiled(
+    lambda version_id, patient_id, log_id: (
+        ProgramVersion.objects.filter(pk=version_id, program__patient_id=patient_id)
+        .annotate(stored_by=Subquery(SessionLog.objects.filter(pk=log_id).values("patient_id")[:1]))
+        .values_list("pk", "created_at", "stored_by")
+        .order_by()[:1]
+    ),
+    version_id=int,
+    patient_id=int,
+    log_id=UUID,
+)
+
+
+def _check_block(data: SessionLogIn, plan: Plan, today: date) -> None:
     if data.block_day > today + timedelta(days=1):
         raise LogError("block_day", "block_day is in the future", "in_future")
     if data.block_day < today - timedelta(days=61):
         raise LogError("block_day", "block_day is more than 60 days ago", "too_old")
-    plan = parse_plan(version.plan)
     if data.block_time is not None and find_block(plan, data.block_day, data.block_time) is None:
         raise LogError(
             "block_time", "no block of the program is scheduled then on that day", "not_scheduled"
@@ -93,29 +119,29 @@ def do_record_session(
     a replay returns the stored one. The log is stored not yet rolled up: the clinic's daily
     rollup is made from it afterwards (care/rollup.py), so this request writes nothing else."""
     # One query answers both "is this version the patient's?" and "is this id stored already?".
-    stored_by = SessionLog.objects.filter(pk=data.id).values("patient_id")[:1]
-    version = (
-        ProgramVersion.objects.filter(pk=data.program_version, program__patient=patient)
-        .annotate(stored_by=Subquery(stored_by))
-        .first()
+    found = _VERSION_AND_REPLAY.rows(
+        version_id=data.program_version, patient_id=patient.pk, log_id=data.id
     )
-    if version is None or version.stored_by is not None:
+    if not found or found[0][2] is not None:
         # A replay (or someone else's id); a log that is not rolled up yet stays pending.
         existing = _existing(patient, data)
         if existing is not None:
             return existing, False
-    if version is None:
+    if not found:
         raise LogError("program_version", "not one of your program versions", "unknown_program")
+    version_id, created_at, _ = found[0]
     now = timezone.now()
     _check_times(data, now)
-    _check_block(data, version, now.astimezone(patient_zone(patient)).date())
+    _check_block(
+        data, _plan_of(version_id, created_at), now.astimezone(patient_zone(patient)).date()
+    )
     try:
         with transaction.atomic():
             log = SessionLog.objects.create(
                 id=data.id,
                 clinic_id=patient.clinic_id,
                 patient=patient,
-                program_version=version,
+                program_version_id=version_id,
                 block_day=data.block_day,
                 block_time=data.block_time,
                 started_at=data.started_at,

@@ -81,7 +81,7 @@ class SessionLogIn(_In):
     """One block as done, with a client-generated id so a replay is stored once."""
 
     id: UUID
-    program_version: Annotated[int, Field(ge=1, strict=True)]
+    program_version: Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]
     block_day: Day
     block_time: LocalTime | None = None
     started_at: AwareDatetime
