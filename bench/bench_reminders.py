@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,27 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "midback.settings")
 os.environ["REMINDER_PUSH_ALLOW_HTTP"] = "1"
 PATIENTS = 200
 
-
-def fresh_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = Path(tempfile.mkdtemp(prefix="midback-bench-")) / "reminders.sqlite3"
-        url = f"sqlite:///{path}"
-    elif url.startswith("postgres"):
-        from urllib.parse import urlsplit
-
-        import psycopg
-
-        parts = urlsplit(url)
-        name = parts.path.lstrip("/")
-        admin = (
-            f"host={parts.hostname} port={parts.port or 5432} user={parts.username} dbname=postgres"
-        )
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    return url
+from bench.benchdb import fresh_database  # noqa: E402 (after the path is set)
 
 
 def stats(port: int, path: str = "/stats") -> dict[str, float]:
@@ -93,7 +72,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    url = fresh_database()
+    url = fresh_database("reminders")
 
     import django
 

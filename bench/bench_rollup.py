@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -29,33 +28,14 @@ sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "midback.settings")
 PATIENTS = 200
 
-
-def fresh_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = Path(tempfile.mkdtemp(prefix="midback-bench-")) / "rollup.sqlite3"
-        url = f"sqlite:///{path}"
-    elif url.startswith("postgres"):
-        from urllib.parse import urlsplit
-
-        import psycopg
-
-        parts = urlsplit(url)
-        name = parts.path.lstrip("/")
-        admin = (
-            f"host={parts.hostname} port={parts.port or 5432} user={parts.username} dbname=postgres"
-        )
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
+from bench.benchdb import fresh_database  # noqa: E402 (after the path is set)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--logs", type=int, default=4000)
     args = parser.parse_args()
-    fresh_database()
+    fresh_database("rollup")
     import django
 
     django.setup()
