@@ -123,3 +123,24 @@ def test_a_database_error_is_djangos_error() -> None:
     )
     with pytest.raises(DatabaseError):
         list(broken.objects(token_hash="x"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_on_postgresql_a_compiled_query_is_prepared_once_per_connection(priya: Patient) -> None:
+    token = digest(sign_in(priya).cookies["midback_device"].value)
+    # Its own query, so no other test can have prepared it on this connection already.
+    own = Compiled(
+        lambda token_hash: DeviceSession.objects.filter(token_hash=token_hash, pk__gte=1),
+        token_hash=str,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        before = cursor.fetchone()[0]
+        for _ in range(3):
+            assert next(own.objects(token_hash=token)).patient_id == priya.pk
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == before + 1
+        # Django's own queries are not prepared.
+        list(DeviceSession.objects.filter(token_hash=token))
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == before + 1

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+import psycopg
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
@@ -34,6 +35,9 @@ from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+# psycopg prepares a statement once it has run this many times; Django's own client-binding
+# cursors never prepare, so only `prepare=True` (compiled queries) does in practice.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
 
 
 def _sample(kind: type, n: int) -> Any:
@@ -79,6 +83,19 @@ class _Plan:
     populators: list[Any] | None = None
 
 
+def _fetch_prepared(raw: psycopg.Connection[Any], sql: str, params: list[Any]) -> list[Any]:
+    """PostgreSQL: the statement prepared on this connection the first time, then only
+    executed. Parsing and planning these joins cost the server more than running them.
+    Django turns psycopg's automatic preparing off (prepare_threshold None) and its own
+    cursors bind values on the client, which cannot be prepared; this server-binding cursor
+    asks for it explicitly, and only for compiled queries."""
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
+
+
 def _fetch(conn: BaseDatabaseWrapper, plan: _Plan, params: list[Any]) -> list[Any]:
     if conn.queries_logged or conn.execute_wrappers:
         with conn.cursor() as cursor:
@@ -90,6 +107,8 @@ def _fetch(conn: BaseDatabaseWrapper, plan: _Plan, params: list[Any]) -> list[An
     conn.validate_thread_sharing()
     conn.validate_no_broken_transaction()
     with conn.wrap_database_errors:
+        if conn.vendor == "postgresql":
+            return _fetch_prepared(conn.connection, plan.native_sql, params)
         # SQLite: a plain cursor (Django's wrapper would convert placeholders on every run).
         cursor = conn.connection.cursor() if conn.vendor == "sqlite" else conn.create_cursor()
         try:
