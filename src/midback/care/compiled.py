@@ -10,7 +10,8 @@ with new values and turn the rows into Python values (or model instances, with t
 
 Runs go straight to the database driver's cursor, with the SQL already in the driver's
 placeholder style, inside Django's error translation: Django's cursor wrappers cost more than
-SQLite takes to run these queries. When Django is recording queries (`DEBUG`, or a test
+SQLite takes to run these queries. On PostgreSQL each statement is also prepared once per
+connection (`_fetch_prepared`). When Django is recording queries (`DEBUG`, or a test
 counting them) or a wrapper watches every query (`connection.execute_wrapper`), runs use
 Django's cursor instead, so they are counted and wrapped like any other query.
 
