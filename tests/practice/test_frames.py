@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from unittest.mock import patch
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -103,3 +105,12 @@ def test_a_self_guided_persons_today_says_so_in_the_footer_and_check_in(
     page = sign_in(patient).get("/app/").content.decode()
     assert "exercises you chose" in page
     assert "your practitioner set" not in page
+
+
+def test_in_development_the_frame_is_rendered_every_time(settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    with patch("midback.practice.frames.render_to_string", wraps=render_to_string) as renders:
+        framed(_request(False), "practice/today.html", "today", CONTENT)  # type: ignore[arg-type]
+        page = framed(_request(False), "practice/today.html", "today", CONTENT)  # type: ignore[arg-type]
+    assert renders.call_count == 2
+    assert CONTENT.encode() in page.content

@@ -71,7 +71,9 @@ def framed(request: HttpRequest, template: str, section: str, content: SafeStrin
     self_guided = bool(getattr(request, "self_guided", False))
     if _may_have_messages(request) and len(get_messages(request)):
         return render(request, template, {"content": content, "section": section})
-    head, tail = _frame(template, section, get_language(), self_guided)
+    # In development the frame follows template edits at once (it is rendered every time).
+    frame = _frame.__wrapped__ if settings.DEBUG else _frame
+    head, tail = frame(template, section, get_language(), self_guided)
     now = timezone.localtime()
     head = head.replace(RENDERED_AT, now.isoformat()).replace(ZONE, str(now.tzinfo))
     return HttpResponse(head + content + tail)
