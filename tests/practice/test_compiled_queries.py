@@ -144,3 +144,18 @@ def test_on_postgresql_a_compiled_query_is_prepared_once_per_connection(priya: P
         list(DeviceSession.objects.filter(token_hash=token))
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] == before + 1
+
+
+def test_a_patient_request_does_not_carry_the_clinics_logo(priya: Patient) -> None:
+    clinic = priya.clinic
+    clinic.logo = b"\x89PNG" + b"\x00" * 200_000  # up to 1 MB is allowed
+    clinic.save(update_fields=["logo"])
+    client = sign_in(priya)
+    with CaptureQueriesContext(connection) as counted:
+        assert client.get("/app/").status_code == 200
+    assert counted.captured_queries
+    assert not [q["sql"] for q in counted.captured_queries if '."logo"' in q["sql"]]
+    # Still there for whoever asks for it (the handout).
+    token = client.cookies["midback_device"].value
+    device = next(DEVICES.objects(token_hash=digest(token)))
+    assert bytes(device.patient.clinic.logo).startswith(b"\x89PNG")

@@ -36,7 +36,13 @@ def staff_of(request: HttpRequest) -> StaffMember | None:
         return None
     cached = getattr(request, "_staff", None)
     if cached is None:
-        cached = StaffMember.objects.select_related("clinic").filter(user=user).first()
+        # Not the clinic's logo (up to 1 MB): only the handout and the Clinic page read it.
+        cached = (
+            StaffMember.objects.select_related("clinic")
+            .defer("clinic__logo")
+            .filter(user=user)
+            .first()
+        )
         request._staff = cached  # type: ignore[attr-defined]
     return cached
 
@@ -96,7 +102,12 @@ def get_patient_for_staff(request: HttpRequest, patient_id: int | str) -> Patien
     """A patient of the signed-in staff member's clinic, or 404."""
     staff = require_staff(request)
     pk = _id_or_404(patient_id, "patient")
-    patient = Patient.objects.select_related("clinic").filter(pk=pk, clinic=staff.clinic).first()
+    patient = (
+        Patient.objects.select_related("clinic")
+        .defer("clinic__logo")
+        .filter(pk=pk, clinic=staff.clinic)
+        .first()
+    )
     if patient is None:
         raise Http404("No such patient")
     return patient

@@ -145,6 +145,8 @@ def set_device_cookie(response: HttpResponse, token: str) -> None:
 _DEVICE_BY_TOKEN: Compiled[DeviceSession] = Compiled(
     lambda token_hash: (
         DeviceSession.objects.select_related("patient", "patient__clinic")
+        # Not the clinic's logo (up to 1 MB) on every patient request: only the handout reads it.
+        .defer("patient__clinic__logo")
         .filter(token_hash=token_hash, revoked_at=None, patient__archived_at=None)
         .order_by()[:1]
     ),
