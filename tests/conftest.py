@@ -116,15 +116,12 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
 
 @pytest.fixture(autouse=True)
 def fresh_frozen_cache() -> None:
-    """Each test's database hands out ids afresh: forget this process's copy of cached bytes
-    (the shared cache lives in the test database and rolls back with it)."""
+    """Each test's database hands out ids afresh: forget this process's copy of cached bytes and
+    of what each program version computes (the shared cache lives in the test database and
+    rolls back with it), so a test also counts the same queries whatever ran before it."""
     from midback.frozen import forget_local
-    from midback.practice import programs
 
     forget_local()
-    # The per-process memo of what each version computes, likewise: a test then counts the same
-    # queries whatever ran before it.
-    programs._by_version.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,10 +20,30 @@ from django.core.cache import cache
 # Entries are immutable, so they only leave the shared cache when it needs the room.
 SHARED_TIMEOUT = 30 * 24 * 3600
 LOCAL_LIMIT = 2048
-_local: OrderedDict[str, bytes] = OrderedDict()
-_parsed: OrderedDict[str, Any] = OrderedDict()
-_values: OrderedDict[str, Any] = OrderedDict()
 T = TypeVar("T")
+
+
+class _Recent:
+    """This process's copy: the most recently used entries, at most `limit` of them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: OrderedDict[str, Any] = OrderedDict()
+
+    def get_or_make(self, name: str, make: Callable[[], T]) -> T:
+        if name in self.entries:
+            self.entries.move_to_end(name)
+            found: T = self.entries[name]
+            return found
+        value = self.entries[name] = make()
+        if len(self.entries) > self.limit:
+            self.entries.popitem(last=False)
+        return value
+
+
+_local = _Recent(LOCAL_LIMIT)  # bytes
+_parsed = _Recent(LOCAL_LIMIT // 4)  # those bytes parsed (a parsed week is several times larger)
+_values = _Recent(LOCAL_LIMIT)  # values made in this process only
 
 
 def digest(*parts: object) -> str:
@@ -35,53 +55,35 @@ def frozen_bytes(kind: str, fmt: int, key: str, build: Callable[[], bytes]) -> b
     """The bytes under (kind, format, key): from this process, else the shared cache, else built
     now and stored in both. `key` must name everything the bytes depend on."""
     name = f"midback:{kind}:f{fmt}:{key}"
-    data = _local.get(name)
-    if data is not None:
-        _local.move_to_end(name)
-        return data
-    shared = cache.get(name)
-    if isinstance(shared, bytes):
-        data = shared
-    else:
+
+    def shared_or_built() -> bytes:
+        shared = cache.get(name)
+        if isinstance(shared, bytes):
+            return shared
         data = build()
         cache.set(name, data, SHARED_TIMEOUT)
-    _local[name] = data
-    if len(_local) > LOCAL_LIMIT:
-        _local.popitem(last=False)
-    return data
+        return data
+
+    return _local.get_or_make(name, shared_or_built)
 
 
 def frozen_json(kind: str, fmt: int, key: str, build: Callable[[], bytes]) -> Any:
     """`frozen_bytes` parsed, the parsed value kept in this process too (Today reads its week
     on every request). Callers must treat it as read-only: it is shared by every request."""
-    name = f"midback:{kind}:f{fmt}:{key}"
-    value = _parsed.get(name)
-    if value is None:
-        value = orjson.loads(frozen_bytes(kind, fmt, key, build))
-        _parsed[name] = value
-        if len(_parsed) > LOCAL_LIMIT // 4:
-            _parsed.popitem(last=False)
-    else:
-        _parsed.move_to_end(name)
-    return value
+    return _parsed.get_or_make(
+        f"midback:{kind}:f{fmt}:{key}", lambda: orjson.loads(frozen_bytes(kind, fmt, key, build))
+    )
 
 
 def frozen_value(kind: str, key: str, make: Callable[[], T]) -> T:
-    """A value made once per process from something that never changes (the parsed plan of a
-    program version), kept in this process only. `key` must name everything it depends on."""
-    name = f"midback:{kind}:{key}"
-    if name in _values:
-        _values.move_to_end(name)
-        found: T = _values[name]
-        return found
-    value = _values[name] = make()
-    if len(_values) > LOCAL_LIMIT // 4:
-        _values.popitem(last=False)
-    return value
+    """A value made once per process from something that never changes (what a program version
+    parses or computes to), kept in this process only. `key` must name everything it depends
+    on: for a version, its id and creation instant (a restored or test database can hand the
+    same id to another version)."""
+    return _values.get_or_make(f"midback:{kind}:{key}", make)
 
 
 def forget_local() -> None:
     """Empty this process's copy (tests: each test's database starts its ids afresh)."""
-    _local.clear()
-    _parsed.clear()
-    _values.clear()
+    for recent in (_local, _parsed, _values):
+        recent.entries.clear()

@@ -23,7 +23,7 @@ from midback.care.devices import patient_zone
 from midback.care.errors import LogError
 from midback.care.models import BusyInterval, Patient, Program, ProgramVersion
 from midback.content.loader import Library
-from midback.frozen import frozen_bytes
+from midback.frozen import frozen_bytes, frozen_value
 from midback.plans import stop_reasons
 from midback.plans.busy import DayFit, Placed
 from midback.plans.intake import minutes_of
@@ -61,19 +61,8 @@ def _with_program(program: Program | None) -> ProgramVersion | None:
     return version
 
 
-# A program version never changes once saved, so what is computed from one is kept per process.
-# The key carries the creation time as well as the id, because a test database (or a restored
-# one) can hand the same id to a different version.
-_by_version: dict[tuple[Any, ...], Any] = {}
-CACHE_LIMIT = 2048
-
-
-def _memo(key: tuple[Any, ...], make: Any) -> Any:
-    if key not in _by_version:
-        if len(_by_version) >= CACHE_LIMIT:
-            _by_version.clear()
-        _by_version[key] = make()
-    return _by_version[key]
+def _version_key(version: ProgramVersion) -> str:
+    return f"{version.pk}:{version.created_at.isoformat()}"
 
 
 def version_library(version: ProgramVersion) -> Library:
@@ -83,8 +72,8 @@ def version_library(version: ProgramVersion) -> Library:
         versions = version.exercise_versions.select_related("exercise").order_by("exercise__order")
         return Library({v.exercise.slug: v.spec for v in versions})
 
-    library: Library = _memo(("library", version.pk, version.created_at), load)
-    return library
+    # A version never changes once saved: what is computed from one is kept per process.
+    return frozen_value("library", _version_key(version), load)
 
 
 def block_key(block_time: time | None) -> str:
@@ -168,8 +157,8 @@ def script_for(version: ProgramVersion, block: Block | None) -> tuple[Script, Li
         items = [i for i in items_for(parse_plan(version.plan), block) if i.exercise in library]
         return script(items, library)
 
-    key = ("script", version.pk, version.created_at, block.model_dump_json() if block else None)
-    return _memo(key, build), library
+    block_json = block.model_dump_json() if block else ""
+    return frozen_value("script", f"{_version_key(version)}:{block_json}", build), library
 
 
 HISTORY = timedelta(days=60)
