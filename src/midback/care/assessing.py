@@ -19,11 +19,11 @@ from midback.care.models import (
     ExerciseLog,
     Patient,
     PatientDay,
-    Program,
     ProgramVersion,
     SessionLog,
     Visit,
 )
+from midback.care.programs import current_version
 from midback.care.rollup import ROLLUP_FIELDS, catch_up
 from midback.content.loader import Library
 from midback.plans.assessment import (
@@ -144,10 +144,7 @@ def assessment_for(
     if rolled_up and catch_up(patient.clinic_id, patient.pk):
         patient.refresh_from_db(fields=["last_activity_at"])
     if version is None:
-        program = Program.objects.select_related("current").filter(patient=patient).first()
-        version = program.current if program else None
-        if program is not None and version is not None:
-            version.program = program  # known already: reading it below costs no query
+        version = current_version(patient)
     if version is None:
         return None
     tz = zone(patient.time_zone)

@@ -6,11 +6,22 @@ from typing import Any
 
 from django.db.models import Q
 
-from midback.care.models import Clinic, ProgramVersion
+from midback.care.models import Clinic, Patient, Program, ProgramVersion
 from midback.content.loader import Library, load_library
 from midback.content.models import Exercise, ExerciseVersion
 from midback.content.schema import ExerciseSpec
 from midback.plans.intake import IntakeError, parse_intake
+
+
+def current_version(patient: Patient) -> ProgramVersion | None:
+    """The patient's current program version, or None before any program is saved. It knows its
+    program, so reading `version.program` costs no query."""
+    program = Program.objects.select_related("current").filter(patient=patient).first()
+    if program is None or program.current is None:
+        return None
+    version = program.current
+    version.program = program
+    return version
 
 
 def current_library(clinic: Clinic | None = None) -> Library:

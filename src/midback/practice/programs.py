@@ -22,6 +22,7 @@ from midback.care.compiled import Compiled
 from midback.care.devices import patient_zone
 from midback.care.errors import LogError
 from midback.care.models import BusyInterval, Patient, Program, ProgramVersion
+from midback.care.programs import current_version as current_version  # asked here by the app
 from midback.content.loader import Library
 from midback.frozen import frozen_bytes, frozen_value
 from midback.plans import stop_reasons
@@ -44,21 +45,6 @@ def zone_of(patient: Patient) -> ZoneInfo:
 
 def local_now(patient: Patient, now: datetime) -> datetime:
     return now.astimezone(zone_of(patient))
-
-
-def current_version(patient: Patient) -> ProgramVersion | None:
-    """The patient's current program version, or None before any program is saved."""
-    program = Program.objects.select_related("current").filter(patient=patient).first()
-    return _with_program(program)
-
-
-def _with_program(program: Program | None) -> ProgramVersion | None:
-    """The program's current version, knowing its program (so reading it costs no query)."""
-    if program is None or program.current is None:
-        return None
-    version = program.current
-    version.program = program
-    return version
 
 
 def _version_key(version: ProgramVersion) -> str:

@@ -35,6 +35,7 @@ from midback.care.programs import (
     changes_nothing,
     clinical_notes,
     current_library,
+    current_version,
     library_of_version,
     plan_changes,
     retired_slugs,
@@ -62,11 +63,6 @@ from midback.plans.schema import Plan, PlanItem
 from midback.plans.vocabulary import RED_FLAGS, words
 
 
-def _current_version(patient: Patient) -> ProgramVersion | None:
-    program = Program.objects.select_related("current").filter(patient=patient).first()
-    return program.current if program else None
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -75,7 +71,7 @@ def program_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for_staff(request, patient_id)
     staff = require_staff(request)
     library = current_library(staff.clinic)
-    current = _current_version(patient)
+    current = current_version(patient)
 
     if request.method == "GET":
         form = IntakeForm(
@@ -566,7 +562,7 @@ def program_version_view(request: HttpRequest, patient_id: int, number: int) -> 
     if version is None:
         raise Http404("No such version")
     library = library_of_version(list(version.exercise_versions.all()))
-    current = _current_version(patient)
+    current = current_version(patient)
     if request.method == "POST":
         if changes_nothing(current, version.plan, version.intake, version.note_to_patient):
             messages.info(
