@@ -20,9 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from midback.care import rollup
+from midback.care.assessing import dashboard_rows
 from midback.care.models import Patient, PatientDay, SessionLog
+from midback.care.programs import current_library
 from midback.care.rollup import Rolled, refresh_patient_day, roll_up_pending
-from midback.clinic.followup import dashboard_rows
 from midback.reminders.worker import Worker
 from tests.clinic.conftest import Side
 from tests.clinic.test_clinic_api import key_client
@@ -78,7 +79,6 @@ def shown(side: Side) -> tuple[list[Any], str, str]:
     """The dashboard's rows, its page and the patient's page, with per-response tokens taken
     out."""
     now = timezone.now()
-    today = timezone.localdate(timezone=ZoneInfo(side.clinic.time_zone))
 
     def page(url: str) -> str:
         response = side.client.get(url)
@@ -87,7 +87,8 @@ def shown(side: Side) -> tuple[list[Any], str, str]:
             r'(value|content|nonce)="[A-Za-z0-9+/=_-]{20,}"', "", response.content.decode()
         )
 
-    rows = dashboard_rows(side.clinic, today, now)
+    # The rows the dashboard view shows (clinic/views/followup.py asks the same function).
+    rows = dashboard_rows(side.clinic, now, current_library(side.clinic))
     return rows, page("/clinic/"), page(f"/clinic/patients/{side.patient.pk}/")
 
 
