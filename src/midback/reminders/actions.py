@@ -21,7 +21,8 @@ from django.utils import timezone
 from midback.care.audit import audit
 from midback.care.calendars import busy_utc, calendar_days, planned_blocks, work_hours
 from midback.care.devices import digest, new_secret
-from midback.care.models import Patient, Program
+from midback.care.models import Patient
+from midback.care.programs import current_version
 from midback.plans.busy import DayFit, Placed
 from midback.plans.schema import parse_plan
 from midback.reminders.conf import conf
@@ -72,17 +73,17 @@ def preferences(settings: ReminderSettings) -> Preferences:
 
 def current_plan(patient: Patient) -> tuple[dict[str, Any], int]:
     """The plan of the patient's current program version and its number ({} and 0 if none)."""
-    program = Program.objects.select_related("current").filter(patient=patient).first()
-    if program is None or program.current is None:
+    version = current_version(patient)
+    if version is None:
         return {}, 0
-    return program.current.plan or {}, program.current.number
+    return version.plan or {}, version.number
 
 
 def current_intake(patient: Patient) -> dict[str, Any]:
-    program = Program.objects.select_related("current").filter(patient=patient).first()
-    if program is None or program.current is None or not isinstance(program.current.intake, dict):
+    version = current_version(patient)
+    if version is None or not isinstance(version.intake, dict):
         return {}
-    return program.current.intake
+    return version.intake
 
 
 def bump_calendar_revision(patient: Patient) -> None:
